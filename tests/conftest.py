@@ -1,0 +1,137 @@
+"""Fixtures: one application per test session on the chosen database, emptied after each test.
+
+The suite runs on SQLite by default. ``TRACKER_TEST_DATABASE_URL`` points it at another
+database (the CI sets a PostgreSQL URL); that database is wiped and migrated at the start.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy.orm import Session
+
+from tracker import create_app, migrate
+from tracker.extensions import db as _db
+from tracker.models import Base
+from tracker.seeding import load_seed
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL", "sqlite (temporary file)")
+    return f"tracker test database: {sa.make_url(url).render_as_string(hide_password=True) if '://' in url else url}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database the suite runs on."""
+    url = os.environ.get("TRACKER_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker-test.sqlite'}"
+
+
+def wipe(engine: sa.Engine) -> None:
+    """Drop every table the models or Alembic made."""
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    """The application, its database migrated to head through Alembic."""
+    application = create_app(
+        {"ENV_NAME": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False}
+    )
+    with application.app_context():
+        wipe(_db.engine)
+        migrate.upgrade(application)
+    yield application
+    with application.app_context():
+        _db.engine.dispose()
+
+
+def empty_tables(engine: sa.Engine) -> None:
+    """Delete every row, children first (TRUNCATE on PostgreSQL)."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    """An application context for the test; every table is emptied afterwards."""
+    with app.app_context():
+        yield app
+        _db.session.rollback()
+    with app.app_context():
+        empty_tables(_db.engine)
+
+
+@pytest.fixture
+def session(app_ctx: Flask) -> Session:
+    """The request-scoped session of the test's application context."""
+    return _db.session
+
+
+@pytest.fixture
+def client(app_ctx: Flask) -> FlaskClient:
+    return app_ctx.test_client()
+
+
+@pytest.fixture
+def runner(app_ctx: Flask) -> FlaskCliRunner:
+    return app_ctx.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(session: Session) -> Session:
+    """The database with the project's seed loaded."""
+    load_seed(session)
+    return session
+
+
+@pytest.fixture
+def seed_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "seed"
+
+
+class StatementCounter:
+    """Counts the SQL statements sent while active."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __call__(self, _conn, _cursor, statement, _params, _context, _executemany) -> None:  # noqa: ANN001
+        self.count += 1
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_statements(app_ctx: Flask):  # noqa: ANN201
+    """``with count_statements() as counter:`` counts the statements run inside the block."""
+
+    @contextmanager
+    def counting() -> Iterator[StatementCounter]:
+        counter = StatementCounter()
+        engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

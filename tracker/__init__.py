@@ -1,0 +1,30 @@
+"""The track-one case tracker: ``create_app`` builds an application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands, error pages.
+
+    ``config`` overrides every other settings layer (see ``config.py``).
+    """
+    import config as settings
+
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    settings.load(app, config)
+
+    from tracker import cli, errors, extensions, migrate, views
+
+    extensions.db.init_app(app)
+    extensions.bootstrap.init_app(app)
+    views.init_app(app)
+    errors.init_app(app)
+    migrate.init_app(app)
+    cli.init_app(app)
+    return app

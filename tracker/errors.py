@@ -1,0 +1,34 @@
+"""Error pages: every error renders a page (or JSON for JSON clients), never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tracker.extensions import db
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" or request.path.startswith("/api/")
+
+
+def handle_http_error(error: HTTPException) -> tuple[object, int]:
+    """Render the status with its description."""
+    code = error.code or 500
+    if _wants_json():
+        return {"error": error.name, "message": error.description}, code
+    return render_template("error.html", error=error), code
+
+
+def handle_unexpected(error: Exception) -> tuple[object, int]:
+    """Roll the session back so no half-written record survives, then answer 500."""
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,29 @@
+"""The data model of the codebook, one module per concept."""
+
+from tracker.models.activity import Activity, ActivityParty, Source
+from tracker.models.audit import AuditEntry
+from tracker.models.base import Base
+from tracker.models.conflict import Conflict, PhaseChange
+from tracker.models.participation import (
+    Participation,
+    ParticipationMotive,
+    ParticipationSupportKind,
+)
+from tracker.models.party import Party, Recognition
+from tracker.models.user import User
+
+__all__ = [
+    "Activity",
+    "ActivityParty",
+    "AuditEntry",
+    "Base",
+    "Conflict",
+    "Participation",
+    "ParticipationMotive",
+    "ParticipationSupportKind",
+    "Party",
+    "PhaseChange",
+    "Recognition",
+    "Source",
+    "User",
+]

@@ -1,0 +1,131 @@
+"""Activities: the dated entries of a conflict's timeline, their parties and sources."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, VersionedMixin, utcnow, vocab_column
+from tracker.models.party import Party
+from tracker.vocab import (
+    ActivityPartyRole,
+    ActivityType,
+    DatePrecision,
+    Effect,
+    Form,
+    Incentive,
+    OfficialLevel,
+    Purpose,
+    Scope,
+    Track,
+)
+
+if TYPE_CHECKING:
+    from tracker.models.conflict import Conflict
+    from tracker.models.user import User
+
+
+class Activity(VersionedMixin, Base):
+    """One diplomatic (or context) event on a conflict's timeline.
+
+    ``date`` is the first day of the period its ``date_precision`` names (``1978`` is stored
+    as 1978-01-01 with precision ``year``). Rules kept: every vocabulary column holds a
+    codebook key; ``end_date`` is not before ``date``; one activity per conflict, date, type
+    and title (the duplicate key imports use).
+    """
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        sa.CheckConstraint('end_date IS NULL OR end_date >= "date"', name="end_after_start"),
+        sa.CheckConstraint("title <> ''", name="title_not_empty"),
+        sa.UniqueConstraint("conflict_id", "date", "type", "title"),
+        sa.Index("ix_activity_conflict_date", "conflict_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conflict_id: Mapped[int] = mapped_column(sa.ForeignKey("conflict.id", ondelete="CASCADE"))
+    date: Mapped[date] = mapped_column(sa.Date)
+    date_precision: Mapped[DatePrecision] = mapped_column(
+        vocab_column(DatePrecision, "date_precision")
+    )
+    end_date: Mapped[date | None] = mapped_column(sa.Date)
+    type: Mapped[ActivityType] = mapped_column(vocab_column(ActivityType, "type"))
+    track: Mapped[Track] = mapped_column(vocab_column(Track, "track"))
+    scope: Mapped[Scope] = mapped_column(vocab_column(Scope, "scope"))
+    official_level: Mapped[OfficialLevel] = mapped_column(
+        vocab_column(OfficialLevel, "official_level")
+    )
+    form: Mapped[Form] = mapped_column(vocab_column(Form, "form"))
+    purpose: Mapped[Purpose] = mapped_column(vocab_column(Purpose, "purpose"))
+    effect: Mapped[Effect] = mapped_column(vocab_column(Effect, "effect"))
+    incentive: Mapped[Incentive | None] = mapped_column(vocab_column(Incentive, "incentive"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, nullable=False
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+    conflict: Mapped[Conflict] = relationship(back_populates="activities", lazy="raise")
+    recorded_by: Mapped[User | None] = relationship(lazy="raise")
+    parties: Mapped[list[ActivityParty]] = relationship(
+        back_populates="activity",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="ActivityParty.position",
+    )
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="activity",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="Source.position",
+    )
+
+    def parties_in(self, role: ActivityPartyRole) -> list[Party]:
+        """The parties that took part in ``role`` (needs ``parties`` and their party loaded)."""
+        return [link.party for link in self.parties if link.role == role]
+
+
+class ActivityParty(Base):
+    """A party involved in an activity, with its role in that activity."""
+
+    __tablename__ = "activity_party"
+
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id"), primary_key=True, index=True)
+    role: Mapped[ActivityPartyRole] = mapped_column(
+        vocab_column(ActivityPartyRole, "role"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+    activity: Mapped[Activity] = relationship(back_populates="parties", lazy="raise")
+    party: Mapped[Party] = relationship(lazy="raise")
+
+
+class Source(Base):
+    """A published reference for an activity: a citation, a URL, or both."""
+
+    __tablename__ = "source"
+    __table_args__ = (
+        sa.CheckConstraint("citation <> '' OR url IS NOT NULL", name="citation_or_url"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    citation: Mapped[str] = mapped_column(sa.String(1000), default="")
+    url: Mapped[str | None] = mapped_column(sa.String(2000))
+
+    activity: Mapped[Activity] = relationship(back_populates="sources", lazy="raise")

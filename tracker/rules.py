@@ -1,0 +1,150 @@
+"""Validation rules of the domain, each written once.
+
+Forms, the seed loader, the CSV import and the API call these; each raises
+:class:`RuleError` with a message meant for the person who typed the value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from tracker.vocab import DatePrecision, Role, Vocab
+
+V = TypeVar("V", bound=Vocab)
+
+#: Longest accepted value of each free-text field, in characters.
+MAX_LENGTH = {
+    "name": 200,
+    "full_name": 300,
+    "region": 120,
+    "title": 300,
+    "citation": 1000,
+    "url": 2000,
+    "source": 500,
+    "summary": 20_000,
+    "description": 20_000,
+    "notes": 5_000,
+    "note": 5_000,
+}
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class RuleError(ValueError):
+    """A value broke a rule; ``str(error)`` is the message to show."""
+
+
+def vocab(kind: type[V], key: object) -> V:
+    """The member of vocabulary ``kind`` for ``key``; refuses unknown keys."""
+    if not isinstance(key, str):
+        raise RuleError(f"expected a {kind.__name__} key, got {key!r}")
+    try:
+        return kind.parse(key)
+    except ValueError as error:
+        raise RuleError(str(error)) from None
+
+
+def partial_date(text: object) -> tuple[date, DatePrecision]:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into the first day and its precision."""
+    if isinstance(text, date):
+        return text, DatePrecision.DAY
+    if not isinstance(text, str) or not (match := _PARTIAL_DATE.match(text.strip())):
+        raise RuleError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        value = date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise RuleError(f"{text!r} is not a date on the calendar") from None
+    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+    return value, precision
+
+
+def format_partial_date(value: date, precision: DatePrecision | str) -> str:
+    """ISO 8601 at the recorded precision: ``1978``, ``1978-09`` or ``1978-09-17``."""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def date_order(start: date | None, end: date | None, *, end_field: str = "end date") -> None:
+    """An end is never before its start."""
+    if start is not None and end is not None and end < start:
+        raise RuleError(f"the {end_field} ({end.isoformat()}) is before the start ({start.isoformat()})")
+
+
+def text(value: object, field: str, *, required: bool = False) -> str:
+    """Clean free text: no NUL or control characters (but newlines and tabs), within limits."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise RuleError(f"expected text, got {value!r}")
+    value = value.strip()
+    if required and not value:
+        raise RuleError("this field is required")
+    bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t\r"]
+    if bad:
+        raise RuleError(f"contains a control character ({bad[0]!r}); remove it")
+    limit = MAX_LENGTH.get(field)
+    if limit is not None and len(value) > limit:
+        raise RuleError(f"is {len(value)} characters long; the limit is {limit}")
+    return value
+
+
+def slug(value: object) -> str:
+    """Lower-case letters, digits and single hyphens, at most 80 characters."""
+    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 80:
+        raise RuleError(f"{value!r} is not a slug: use lower-case letters, digits and hyphens")
+    return value
+
+
+def url(value: object) -> str | None:
+    """An absolute http(s) URL, or ``None`` for an empty value."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    value = text(value, "url")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or " " in value:
+        raise RuleError(f"{value!r} is not a valid http(s) URL")
+    return value
+
+
+def source(citation: object, link: object) -> tuple[str, str | None]:
+    """A source needs a citation or a valid URL (or both)."""
+    citation_text = text(citation, "citation")
+    link_value = url(link)
+    if not citation_text and not link_value:
+        raise RuleError("a source needs a citation or a URL")
+    return citation_text, link_value
+
+
+def participation_shape(
+    role: Role, *, supports: object, support_kinds: list, capacity: object, leverage: object, motives: list
+) -> None:
+    """What a role must and must not carry: a supporter says whom it supports; a third party
+    has a capacity; the other roles carry neither."""
+    if role == Role.SUPPORTER:
+        if not supports:
+            raise RuleError("a supporter must say whom it supports")
+    elif supports or support_kinds:
+        raise RuleError("only a supporter supports another party or gives kinds of support")
+    if role == Role.THIRD_PARTY:
+        if not capacity:
+            raise RuleError("a third party must have a capacity (mediator, facilitator, ...)")
+    elif capacity or leverage or motives:
+        raise RuleError("only a third party has a capacity, motives or leverage")
+
+
+def country_code(value: object) -> str | None:
+    """Three upper-case letters (ISO 3166-1 alpha-3), or nothing."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise RuleError(f"{value!r} is not a three-letter country code")
+    return value

@@ -1,0 +1,32 @@
+"""The seed: readable example cases under ``seed/``, validated whole, then written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from tracker.seeding.apply import apply_seed
+from tracker.seeding.spec import Problem, SeedData, SeedError, read_seed
+
+#: The seed folder of this checkout.
+DEFAULT_SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
+
+
+def load_seed(session: Session, directory: Path = DEFAULT_SEED_DIR) -> Counter[str]:
+    """Validate every file under ``directory`` and write them in one transaction.
+
+    Raises :class:`SeedError` (nothing written) when any file has a problem.
+    """
+    data = read_seed(directory)
+    try:
+        counts = apply_seed(session, data)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return counts
+
+
+__all__ = ["DEFAULT_SEED_DIR", "Problem", "SeedData", "SeedError", "load_seed", "read_seed"]

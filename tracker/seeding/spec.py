@@ -1,0 +1,525 @@
+"""Seed files read and validated into plain records, before anything touches the database.
+
+:func:`read_seed` returns a :class:`SeedData` or raises :class:`SeedError` listing every
+problem with its file, record and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tracker import rules
+from tracker.vocab import (
+    ActivityPartyRole,
+    ActivityType,
+    Capacity,
+    ConflictType,
+    DatePrecision,
+    Effect,
+    Form,
+    Incentive,
+    Leverage,
+    Motive,
+    OfficialLevel,
+    PartyKind,
+    Phase,
+    Purpose,
+    RecognitionKind,
+    RecognitionStatus,
+    Role,
+    Scope,
+    SupportKind,
+    Track,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a seed file."""
+
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.record}: {self.field}: {self.message}"
+
+
+class SeedError(Exception):
+    """The seed was refused; ``problems`` says why, and nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class PartySpec:
+    name: str
+    kind: PartyKind
+    recognition_status: RecognitionStatus
+    full_name: str | None = None
+    country_code: str | None = None
+    description: str = ""
+
+
+@dataclass
+class PhaseSpec:
+    phase: Phase
+    since: date
+    note: str = ""
+
+
+@dataclass
+class ConflictSpec:
+    slug: str
+    name: str
+    type: ConflictType
+    region: str
+    start_date: date
+    end_date: date | None
+    summary: str
+    ucdp_id: str | None
+    acled_id: str | None
+    pax_process: str | None
+    phases: list[PhaseSpec]
+
+
+@dataclass
+class ParticipationSpec:
+    party: str
+    role: Role
+    supports: str | None = None
+    support_kinds: list[SupportKind] = field(default_factory=list)
+    capacity: Capacity | None = None
+    motives: list[Motive] = field(default_factory=list)
+    leverage: Leverage | None = None
+    since: date | None = None
+    until: date | None = None
+    notes: str = ""
+
+
+@dataclass
+class RecognitionSpec:
+    recognizer: str
+    recognized: str
+    status: RecognitionKind
+    since: date
+    until: date | None = None
+    source: str = ""
+    source_url: str | None = None
+
+
+@dataclass
+class ActivitySpec:
+    date: date
+    date_precision: DatePrecision
+    end_date: date | None
+    type: ActivityType
+    track: Track
+    scope: Scope
+    official_level: OfficialLevel
+    form: Form
+    purpose: Purpose
+    effect: Effect
+    incentive: Incentive | None
+    title: str
+    description: str
+    parties: list[tuple[str, ActivityPartyRole]]
+    sources: list[tuple[str, str | None]]
+
+
+@dataclass
+class ConflictFile:
+    conflict: ConflictSpec
+    participations: list[ParticipationSpec]
+    recognitions: list[RecognitionSpec]
+    activities: list[ActivitySpec]
+
+
+@dataclass
+class SeedData:
+    parties: dict[str, PartySpec]
+    conflicts: list[ConflictFile]
+
+
+def _string(value: object) -> str:
+    """YAML may turn ``1978`` into an int; dates and ids are read as the text they were."""
+    if isinstance(value, (int, float, date)) and not isinstance(value, bool):
+        return str(value)
+    return value  # type: ignore[return-value]
+
+
+class _Reader:
+    """Reads fields out of YAML mappings, collecting problems instead of stopping."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, record: str, name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, record, name, message))
+
+    def record(self, data: object, record: str, allowed: set[str]) -> dict[str, Any]:
+        """``data`` as a mapping with only ``allowed`` keys (unknown keys are typos)."""
+        if not isinstance(data, dict):
+            self.problem(record, "-", "expected a mapping of fields")
+            return {}
+        for key in sorted(set(data) - allowed, key=str):
+            self.problem(record, str(key), "unknown field")
+        return data
+
+    def get(
+        self,
+        data: dict[str, Any],
+        record: str,
+        name: str,
+        parse: Callable[[Any], Any],
+        *,
+        required: bool = False,
+        default: Any = None,
+    ) -> Any:
+        value = data.get(name)
+        if value is None or value == "":
+            if required:
+                self.problem(record, name, "is required")
+            return default
+        try:
+            return parse(value)
+        except rules.RuleError as error:
+            self.problem(record, name, str(error))
+            return default
+
+    def many(self, data: dict[str, Any], record: str, name: str, parse: Callable[[Any], Any]) -> list:
+        value = data.get(name) or []
+        if not isinstance(value, list):
+            self.problem(record, name, "expected a list")
+            return []
+        out = []
+        for item in value:
+            try:
+                out.append(parse(item))
+            except rules.RuleError as error:
+                self.problem(record, name, str(error))
+        return out
+
+
+def _vocab(kind):  # noqa: ANN001, ANN202 - tiny parser factory
+    return lambda value: rules.vocab(kind, _string(value))
+
+
+def _day(value: object) -> date:
+    return rules.partial_date(_string(value))[0]
+
+
+def _text(name: str, *, required: bool = False):  # noqa: ANN202
+    return lambda value: rules.text(_string(value), name, required=required)
+
+
+PARTY_FIELDS = {"name", "full_name", "kind", "recognition_status", "country_code", "description"}
+
+
+def _read_party(r: _Reader, data: object, index: int) -> PartySpec | None:
+    label = f"party {index + 1}"
+    data = r.record(data, label, PARTY_FIELDS)
+    name = r.get(data, label, "name", _text("name"), required=True)
+    if name:
+        label = f"party {name!r}"
+    kind = r.get(data, label, "kind", _vocab(PartyKind), required=True)
+    status = r.get(data, label, "recognition_status", _vocab(RecognitionStatus), required=True)
+    if kind and status and kind not in {PartyKind.STATE, PartyKind.STATE_LIKE} and status != RecognitionStatus.NOT_APPLICABLE:
+        r.problem(label, "recognition_status", f"a party of kind {kind.value!r} must be 'not_applicable'")
+    spec = PartySpec(
+        name=name,
+        kind=kind,
+        recognition_status=status,
+        full_name=r.get(data, label, "full_name", _text("full_name")),
+        country_code=r.get(data, label, "country_code", rules.country_code),
+        description=r.get(data, label, "description", _text("description"), default=""),
+    )
+    return spec if name and kind and status else None
+
+
+CONFLICT_FIELDS = {
+    "slug", "name", "type", "region", "start_date", "end_date", "summary",
+    "ucdp_id", "acled_id", "pax_process", "phases",
+}  # fmt: skip
+PARTICIPATION_FIELDS = {
+    "party", "role", "supports", "support_kinds", "capacity", "motives", "leverage",
+    "since", "until", "notes",
+}  # fmt: skip
+RECOGNITION_FIELDS = {"recognizer", "recognized", "status", "since", "until", "source", "source_url"}
+ACTIVITY_FIELDS = {
+    "date", "end_date", "type", "track", "scope", "official_level", "form", "purpose",
+    "effect", "incentive", "title", "description", "parties", "sources",
+}  # fmt: skip
+
+
+def _read_conflict(r: _Reader, data: object) -> ConflictSpec | None:
+    label = "conflict"
+    data = r.record(data, label, CONFLICT_FIELDS)
+    start = r.get(data, label, "start_date", _day, required=True)
+    end = r.get(data, label, "end_date", _day)
+    try:
+        rules.date_order(start, end)
+    except rules.RuleError as error:
+        r.problem(label, "end_date", str(error))
+    phases = []
+    raw_phases = data.get("phases") or []
+    if not isinstance(raw_phases, list):
+        r.problem(label, "phases", "expected a list")
+        raw_phases = []
+    for i, item in enumerate(raw_phases):
+        plabel = f"phase {i + 1}"
+        item = r.record(item, plabel, {"phase", "since", "note"})
+        phase = r.get(item, plabel, "phase", _vocab(Phase), required=True)
+        since = r.get(item, plabel, "since", _day, required=True)
+        if phase and since:
+            phases.append(PhaseSpec(phase, since, r.get(item, plabel, "note", _text("note"), default="")))
+    if len({p.since for p in phases}) != len(phases):
+        r.problem(label, "phases", "two phase changes on the same date")
+    spec = ConflictSpec(
+        slug=r.get(data, label, "slug", lambda v: rules.slug(_string(v)), required=True),
+        name=r.get(data, label, "name", _text("name"), required=True),
+        type=r.get(data, label, "type", _vocab(ConflictType), required=True),
+        region=r.get(data, label, "region", _text("region"), required=True),
+        start_date=start,
+        end_date=end,
+        summary=r.get(data, label, "summary", _text("summary"), default=""),
+        ucdp_id=r.get(data, label, "ucdp_id", _string),
+        acled_id=r.get(data, label, "acled_id", _string),
+        pax_process=r.get(data, label, "pax_process", _string),
+        phases=sorted(phases, key=lambda p: p.since),
+    )
+    return spec if spec.slug and spec.name and spec.type and spec.region and start else None
+
+
+def _in_codebook_order(kind, values: list) -> list:  # noqa: ANN001
+    """Each value once, in the order the codebook lists them."""
+    return [member for member in kind if member in set(values)]
+
+
+def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSpec | None:
+    label = f"participation {index + 1}"
+    data = r.record(data, label, PARTICIPATION_FIELDS)
+    party = r.get(data, label, "party", _text("name"), required=True)
+    if party:
+        label = f"participation {index + 1} ({party})"
+    spec = ParticipationSpec(
+        party=party,
+        role=r.get(data, label, "role", _vocab(Role), required=True),
+        supports=r.get(data, label, "supports", _text("name")),
+        support_kinds=_in_codebook_order(SupportKind, r.many(data, label, "support_kinds", _vocab(SupportKind))),
+        capacity=r.get(data, label, "capacity", _vocab(Capacity)),
+        motives=_in_codebook_order(Motive, r.many(data, label, "motives", _vocab(Motive))),
+        leverage=r.get(data, label, "leverage", _vocab(Leverage)),
+        since=r.get(data, label, "since", _day),
+        until=r.get(data, label, "until", _day),
+        notes=r.get(data, label, "notes", _text("notes"), default=""),
+    )
+    if not (party and spec.role):
+        return None
+    try:
+        rules.participation_shape(
+            spec.role,
+            supports=spec.supports,
+            support_kinds=spec.support_kinds,
+            capacity=spec.capacity,
+            leverage=spec.leverage,
+            motives=spec.motives,
+        )
+        rules.date_order(spec.since, spec.until, end_field="until date")
+    except rules.RuleError as error:
+        r.problem(label, "role", str(error))
+        return None
+    return spec
+
+
+def _read_recognition(r: _Reader, data: object, index: int) -> RecognitionSpec | None:
+    label = f"recognition {index + 1}"
+    data = r.record(data, label, RECOGNITION_FIELDS)
+    spec = RecognitionSpec(
+        recognizer=r.get(data, label, "recognizer", _text("name"), required=True),
+        recognized=r.get(data, label, "recognized", _text("name"), required=True),
+        status=r.get(data, label, "status", _vocab(RecognitionKind), required=True),
+        since=r.get(data, label, "since", _day, required=True),
+        until=r.get(data, label, "until", _day),
+        source=r.get(data, label, "source", _text("source"), default=""),
+        source_url=r.get(data, label, "source_url", rules.url),
+    )
+    try:
+        rules.date_order(spec.since, spec.until, end_field="until date")
+    except rules.RuleError as error:
+        r.problem(label, "until", str(error))
+        return None
+    if spec.recognizer and spec.recognizer == spec.recognized:
+        r.problem(label, "recognized", "a party cannot recognize itself")
+        return None
+    ok = spec.recognizer and spec.recognized and spec.status and spec.since
+    return spec if ok else None
+
+
+def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
+    label = f"activity {index + 1}"
+    data = r.record(data, label, ACTIVITY_FIELDS)
+    title = r.get(data, label, "title", _text("title"), required=True)
+    if title:
+        label = f"activity {index + 1} ({title!r})"
+    when = r.get(data, label, "date", lambda v: rules.partial_date(_string(v)), required=True)
+    end = r.get(data, label, "end_date", _day)
+    if when:
+        try:
+            rules.date_order(when[0], end)
+        except rules.RuleError as error:
+            r.problem(label, "end_date", str(error))
+            return None
+    parties = []
+    for i, item in enumerate(r.many(data, label, "parties", lambda v: v)):
+        plabel = f"{label} party {i + 1}"
+        item = r.record(item, plabel, {"party", "role"})
+        name = r.get(item, plabel, "party", _text("name"), required=True)
+        role = r.get(item, plabel, "role", _vocab(ActivityPartyRole), required=True)
+        if name and role:
+            parties.append((name, role))
+    sources = []
+    raw_sources = data.get("sources") or []
+    for i, item in enumerate(raw_sources if isinstance(raw_sources, list) else []):
+        item = r.record(item, f"{label} source {i + 1}", {"citation", "url"})
+        try:
+            sources.append(rules.source(_string(item.get("citation")), item.get("url")))
+        except rules.RuleError as error:
+            r.problem(label, f"sources[{i + 1}]", str(error))
+    if not sources:
+        r.problem(label, "sources", "an activity needs at least one source")
+    spec = ActivitySpec(
+        date=when[0] if when else None,
+        date_precision=when[1] if when else None,
+        end_date=end,
+        type=r.get(data, label, "type", _vocab(ActivityType), required=True),
+        track=r.get(data, label, "track", _vocab(Track), required=True),
+        scope=r.get(data, label, "scope", _vocab(Scope), required=True),
+        official_level=r.get(data, label, "official_level", _vocab(OfficialLevel), required=True),
+        form=r.get(data, label, "form", _vocab(Form), required=True),
+        purpose=r.get(data, label, "purpose", _vocab(Purpose), required=True),
+        effect=r.get(data, label, "effect", _vocab(Effect), required=True),
+        incentive=r.get(data, label, "incentive", _vocab(Incentive)),
+        title=title,
+        description=r.get(data, label, "description", _text("description"), default=""),
+        parties=parties,
+        sources=sources,
+    )
+    return spec
+
+
+def _section(r: _Reader, doc: dict[str, Any], name: str) -> list:
+    value = doc.get(name) or []
+    if not isinstance(value, list):
+        r.problem(name, "-", "expected a list")
+        return []
+    return value
+
+
+def _load_yaml(path: Path, r: _Reader) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        r.problem("file", "-", f"not readable YAML: {error}")
+        return {}
+    if not isinstance(doc, dict):
+        r.problem("file", "-", "expected a mapping at the top level")
+        return {}
+    return doc
+
+
+def _read_conflict_file(path: Path, r: _Reader, parties: dict[str, PartySpec]) -> ConflictFile | None:
+    doc = _load_yaml(path, r)
+    if not doc:
+        return None
+    for key in sorted(set(doc) - {"conflict", "parties", "participations", "recognitions", "activities"}):
+        r.problem("file", key, "unknown section")
+    _collect_parties(r, doc, parties)
+    conflict = _read_conflict(r, doc.get("conflict"))
+    participations = [p for i, d in enumerate(_section(r, doc, "participations")) if (p := _read_participation(r, d, i))]
+    recognitions = [p for i, d in enumerate(_section(r, doc, "recognitions")) if (p := _read_recognition(r, d, i))]
+    activities = [a for i, d in enumerate(_section(r, doc, "activities")) if (a := _read_activity(r, d, i))]
+    if conflict is None:
+        return None
+    return ConflictFile(conflict, participations, recognitions, activities)
+
+
+def _collect_parties(r: _Reader, doc: dict[str, Any], parties: dict[str, PartySpec]) -> None:
+    for i, data in enumerate(_section(r, doc, "parties")):
+        spec = _read_party(r, data, i)
+        if spec is None:
+            continue
+        if spec.name in parties:
+            r.problem(f"party {spec.name!r}", "name", "is defined more than once")
+            continue
+        parties[spec.name] = spec
+
+
+def _check_references(r: _Reader, cf: ConflictFile, parties: dict[str, PartySpec]) -> None:
+    """Every party named exists; supporters back, and activities involve, parties of the conflict."""
+    involved = {p.party for p in cf.participations}
+    for i, p in enumerate(cf.participations):
+        label = f"participation {i + 1} ({p.party})"
+        if p.party not in parties:
+            r.problem(label, "party", f"no party named {p.party!r} is defined")
+        if p.supports and p.supports not in involved:
+            r.problem(label, "supports", f"{p.supports!r} has no participation in this conflict")
+    for i, rec in enumerate(cf.recognitions):
+        for end in ("recognizer", "recognized"):
+            if getattr(rec, end) not in parties:
+                r.problem(f"recognition {i + 1}", end, f"no party named {getattr(rec, end)!r} is defined")
+    seen: set[tuple] = set()
+    for i, a in enumerate(cf.activities):
+        label = f"activity {i + 1} ({a.title!r})"
+        key = (a.date, a.type, a.title)
+        if key in seen:
+            r.problem(label, "title", "the same date, type and title appear twice")
+        seen.add(key)
+        for name, _role in a.parties:
+            if name not in parties:
+                r.problem(label, "parties", f"no party named {name!r} is defined")
+            elif name not in involved:
+                r.problem(label, "parties", f"{name!r} has no participation in this conflict")
+
+
+def read_seed(directory: Path) -> SeedData:
+    """Read ``parties.yaml`` and ``conflicts/*.yaml`` under ``directory``, all or nothing."""
+    problems: list[Problem] = []
+    parties: dict[str, PartySpec] = {}
+    shared = directory / "parties.yaml"
+    readers: list[tuple[_Reader, Path]] = []
+    if shared.exists():
+        r = _Reader(shared.name)
+        _collect_parties(r, _load_yaml(shared, r), parties)
+        problems += r.problems
+    files: list[tuple[_Reader, ConflictFile]] = []
+    conflict_paths = sorted((directory / "conflicts").glob("*.yaml"))
+    if not conflict_paths:
+        problems.append(Problem(str(directory), "-", "-", "no conflicts/*.yaml files found"))
+    for path in conflict_paths:
+        r = _Reader(f"conflicts/{path.name}")
+        readers.append((r, path))
+        cf = _read_conflict_file(path, r, parties)
+        if cf is not None:
+            files.append((r, cf))
+    for r, cf in files:
+        _check_references(r, cf, parties)
+    slugs = [cf.conflict.slug for _r, cf in files]
+    for r, cf in files:
+        if slugs.count(cf.conflict.slug) > 1:
+            r.problem("conflict", "slug", f"{cf.conflict.slug!r} is used by another file")
+    for r, _path in readers:
+        problems += r.problems
+    if problems:
+        raise SeedError(problems)
+    return SeedData(parties=parties, conflicts=[cf for _r, cf in files])

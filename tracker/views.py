@@ -1,0 +1,30 @@
+"""Registers each area's blueprint and the template helpers they share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, url_for
+
+from tracker import vocab
+from tracker.rules import format_partial_date
+
+
+def url_with(**changes: Any) -> str:
+    """The current page's URL with its query arguments, some changed (``None`` drops one).
+
+    The one place that builds links which keep a list's filters and paging.
+    """
+    args: dict[str, Any] = {**request.view_args, **request.args.to_dict(flat=False)}
+    args.update(changes)
+    return url_for(request.endpoint, **{k: v for k, v in args.items() if v is not None})
+
+
+def init_app(app: Flask) -> None:
+    """Blueprints, template filters and globals."""
+    from tracker.conflicts import bp as conflicts_bp
+
+    app.register_blueprint(conflicts_bp)
+    app.add_template_filter(format_partial_date, "partial_date")
+    app.add_template_global(vocab, "vocab")
+    app.add_template_global(url_with)

@@ -1,0 +1,222 @@
+"""The closed vocabularies of the codebook (``shared/CODEBOOK.md``), one enum each.
+
+Each member's value is the machine key stored in the database and written to CSV and JSON;
+``label`` is what the UI shows; ``cameo`` (activity types only) is the CAMEO crosswalk code.
+A key never changes meaning; new keys arrive through a migration.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Vocab(StrEnum):
+    """A codebook vocabulary: a ``StrEnum`` whose members carry a label (and a CAMEO code)."""
+
+    label: str
+    cameo: str | None
+
+    def __new__(cls, key: str, label: str, cameo: str | None = None) -> Vocab:
+        member = str.__new__(cls, key)
+        member._value_ = key
+        member.label = label
+        member.cameo = cameo
+        return member
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        """All machine keys, in codebook order."""
+        return [m.value for m in cls]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """``(key, label)`` pairs for select widgets."""
+        return [(m.value, m.label) for m in cls]
+
+    @classmethod
+    def parse(cls, key: str) -> Vocab:
+        """The member for ``key``; ``ValueError`` naming the allowed keys otherwise."""
+        try:
+            return cls(key)
+        except ValueError:
+            allowed = ", ".join(cls.keys())
+            raise ValueError(f"unknown key {key!r}; allowed: {allowed}") from None
+
+
+class ConflictType(Vocab):
+    INTERSTATE = "interstate", "Interstate"
+    INTRASTATE = "intrastate", "Intrastate (civil)"
+    SECESSIONIST = "secessionist", "Secessionist"
+    SELF_DETERMINATION = "self_determination", "Self-determination"
+    INTERNATIONALIZED = "internationalized", "Internationalized intrastate"
+
+
+class Phase(Vocab):
+    LATENT = "latent", "Latent / prevention"
+    ESCALATION = "escalation", "Escalation"
+    ACTIVE = "active", "Active hostilities"
+    STALEMATE = "stalemate", "Stalemate"
+    SETTLEMENT = "settlement", "Negotiation / settlement"
+    POST_AGREEMENT = "post_agreement", "Reconstruction and reconciliation"
+
+
+class PartyKind(Vocab):
+    STATE = "state", "State"
+    STATE_LIKE = "state_like", "State-like authority (de facto)"
+    ARMED_GROUP = "armed_group", "Non-state armed group"
+    IGO = "igo", "Inter-governmental organization"
+    NGO = "ngo", "Non-governmental organization"
+    INDIVIDUAL = "individual", "Eminent person"
+    BUSINESS = "business", "Business"
+
+
+#: Party kinds for which an international recognition status is meaningful.
+RECOGNIZABLE_KINDS = frozenset({PartyKind.STATE, PartyKind.STATE_LIKE})
+
+
+class RecognitionStatus(Vocab):
+    RECOGNIZED = "recognized", "Internationally recognized state"
+    PARTIALLY_RECOGNIZED = "partially_recognized", "Partially recognized"
+    UNRECOGNIZED = "unrecognized", "Unrecognized"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class RecognitionKind(Vocab):
+    FULL = "full", "Recognizes as a state"
+    ENGAGES = "engages", "Engages without recognition"
+    REFUSES = "refuses", "Refuses recognition"
+    WITHDRAWN = "withdrawn", "Recognition withdrawn"
+
+
+class Role(Vocab):
+    PRIMARY = "primary", "Direct party"
+    SUPPORTER = "supporter", "Supporter"
+    THIRD_PARTY = "third_party", "Third party"
+
+
+class SupportKind(Vocab):
+    MILITARY = "military", "Military"
+    POLITICAL = "political", "Political"
+    FINANCIAL = "financial", "Financial"
+
+
+class Capacity(Vocab):
+    MEDIATOR = "mediator", "Mediator"
+    FACILITATOR = "facilitator", "Facilitator"
+    ARBITRATOR = "arbitrator", "Arbitrator"
+    GUARANTOR = "guarantor", "Guarantor"
+    OBSERVER = "observer", "Observer"
+
+
+class Motive(Vocab):
+    MANDATE = "mandate", "Clear mandate to intervene"
+    STAKES = "stakes", "Interests and stakes (stability)"
+    INVITED = "invited", "Invited by both parties"
+    PRESERVE_STRUCTURE = "preserve_structure", "Preserve a structure it belongs to"
+    EXTEND_INFLUENCE = "extend_influence", "Extend its influence"
+
+
+class Leverage(Vocab):
+    STRONG = "strong", "Strong incentives and resources"
+    MODERATE = "moderate", "Moderate"
+    WEAK = "weak", "Prestige and convening authority only"
+
+
+class ActivityType(Vocab):
+    INFORMAL_CONSULTATION = "informal_consultation", "Informal consultation", "040"
+    GOOD_OFFICES = "good_offices", "Good offices", "045"
+    SPECIAL_ENVOY = "special_envoy", "Special envoy mission", "042"
+    MEDIATION_SESSION = "mediation_session", "Mediation session", "045"
+    NEGOTIATION_ROUND = "negotiation_round", "Negotiation round", "046"
+    FACT_FINDING = "fact_finding", "Fact-finding mission", "090"
+    CONDEMNATION = "condemnation", "International condemnation", "111"
+    DIPLOMATIC_SANCTION = "diplomatic_sanction", "Diplomatic sanction", "161"
+    ECONOMIC_SANCTION = "economic_sanction", "Economic sanction", "163"
+    ULTIMATUM = "ultimatum", "Ultimatum", "139"
+    INCENTIVE_OFFER = "incentive_offer", "Incentive offered (aid, trade)", "07"
+    SUPPORT_ACTION = "support_action", "Support to a party", "05"
+    RECOGNITION_ACT = "recognition_act", "Recognition granted or withdrawn", "054"
+    CEASEFIRE = "ceasefire", "Ceasefire agreed", "0871"
+    AGREEMENT = "agreement", "Agreement signed", "057"
+    TRIBUNAL_COMMISSION = "tribunal_commission", "Tribunal or commission established", "094"
+    WRITTEN_COMMUNICATION = "written_communication", "Written communication", "01"
+    PEACEKEEPING = "peacekeeping", "Peacekeeping deployment (context)", "074"
+    MILITARY_ACTION = "military_action", "Military action (context)", "19"
+
+
+class Track(Vocab):
+    ONE = "1", "Track one (official)"
+    ONE_AND_A_HALF = "1.5", "Track one-and-a-half"
+    TWO = "2", "Track two (unofficial)"
+
+
+class Scope(Vocab):
+    BILATERAL = "bilateral", "Bilateral"
+    MULTILATERAL = "multilateral", "Multilateral"
+    REGIONAL = "regional", "Regional"
+    GLOBAL = "global", "Global"
+
+
+class OfficialLevel(Vocab):
+    """Ordered from highest to lowest; :data:`LEVEL_RANK` gives the ladder position."""
+
+    HEAD_OF_STATE = "head_of_state", "Head of state or government"
+    MINISTERIAL = "ministerial", "Ministerial"
+    SENIOR_OFFICIAL = "senior_official", "Senior official or envoy"
+    WORKING_LEVEL = "working_level", "Working level"
+    UNOFFICIAL = "unofficial", "Unofficial"
+
+
+#: Rung on the official-level ladder: higher is more senior.
+LEVEL_RANK = {level: len(OfficialLevel) - i for i, level in enumerate(OfficialLevel)}
+
+
+class Form(Vocab):
+    WRITTEN = "written", "Written communication"
+    FORMAL_MEETING = "formal_meeting", "Formal meeting"
+    INFORMAL = "informal", "Informal conversation"
+    MIXED = "mixed", "Mixed"
+
+
+class Purpose(Vocab):
+    COERCIVE = "coercive", "Coercive"
+    PERSUASIVE = "persuasive", "Persuasive"
+    RELATIONSHIP = "relationship", "Adjusting the relationship"
+    AGREEMENT = "agreement", "Reaching an agreement"
+
+
+class Effect(Vocab):
+    ESCALATING = "escalating", "Escalating"
+    DE_ESCALATING = "de_escalating", "De-escalating"
+    NEUTRAL = "neutral", "Neutral"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Incentive(Vocab):
+    CARROT = "carrot", "Positive (aid, trade, arms sales)"
+    STICK = "stick", "Negative (sanctions, expulsion, force)"
+
+
+class DatePrecision(Vocab):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class ActivityPartyRole(Vocab):
+    INITIATOR = "initiator", "Initiator"
+    TARGET = "target", "Target"
+    PARTICIPANT = "participant", "Participant"
+    MEDIATOR = "mediator", "Mediator"
+
+
+class UserRole(Vocab):
+    VIEWER = "viewer", "Viewer (reads and exports)"
+    ANALYST = "analyst", "Analyst (also creates and edits)"
+    ADMIN = "admin", "Admin (also deletes and manages users)"
+
+
+class AuditAction(Vocab):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
