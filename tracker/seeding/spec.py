@@ -223,15 +223,25 @@ def _text(name: str, *, required: bool = False):  # noqa: ANN202
     return lambda value: rules.text(_string(value), name, required=required)
 
 
+def _label(kind: str, index: int, data: object, name_field: str) -> str:
+    """How a record is named in problems: ``party 'Russia'``, ``activity 3 ('Summit')``."""
+    name = data.get(name_field) if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return f"{kind} {index + 1}"
+    if kind == "party":
+        return f"party {name!r}"
+    if kind == "participation":
+        return f"participation {index + 1} ({name})"
+    return f"{kind} {index + 1} ({name!r})"
+
+
 PARTY_FIELDS = {"name", "full_name", "kind", "recognition_status", "country_code", "description"}
 
 
 def _read_party(r: _Reader, data: object, index: int) -> PartySpec | None:
-    label = f"party {index + 1}"
+    label = _label("party", index, data, "name")
     data = r.record(data, label, PARTY_FIELDS)
     name = r.get(data, label, "name", _text("name"), required=True)
-    if name:
-        label = f"party {name!r}"
     kind = r.get(data, label, "kind", _vocab(PartyKind), required=True)
     status = r.get(data, label, "recognition_status", _vocab(RecognitionStatus), required=True)
     if kind and status and kind not in {PartyKind.STATE, PartyKind.STATE_LIKE} and status != RecognitionStatus.NOT_APPLICABLE:
@@ -307,11 +317,9 @@ def _in_codebook_order(kind, values: list) -> list:  # noqa: ANN001
 
 
 def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSpec | None:
-    label = f"participation {index + 1}"
+    label = _label("participation", index, data, "party")
     data = r.record(data, label, PARTICIPATION_FIELDS)
     party = r.get(data, label, "party", _text("name"), required=True)
-    if party:
-        label = f"participation {index + 1} ({party})"
     spec = ParticipationSpec(
         party=party,
         role=r.get(data, label, "role", _vocab(Role), required=True),
@@ -367,11 +375,9 @@ def _read_recognition(r: _Reader, data: object, index: int) -> RecognitionSpec |
 
 
 def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
-    label = f"activity {index + 1}"
+    label = _label("activity", index, data, "title")
     data = r.record(data, label, ACTIVITY_FIELDS)
     title = r.get(data, label, "title", _text("title"), required=True)
-    if title:
-        label = f"activity {index + 1} ({title!r})"
     when = r.get(data, label, "date", lambda v: rules.partial_date(_string(v)), required=True)
     end = r.get(data, label, "end_date", _day)
     if when:

@@ -1,0 +1,43 @@
+"""Settings come from defaults, the instance folder and the environment, in that order."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker import create_app
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"DATABASE_URL": "sqlite://"})
+
+
+def test_production_starts_with_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "s3cret-from-the-environment")
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    assert app.config["SECRET_KEY"] == "s3cret-from-the-environment"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_database_url_and_prefixed_variables_override_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("DATABASE_URL", "postgresql://root@127.0.0.1:5432/elsewhere")
+    monkeypatch.setenv("TRACKER_PAGE_SIZE", "7")
+    app = create_app()
+    assert app.config["SQLALCHEMY_ENGINES"]["default"] == "postgresql+psycopg://root@127.0.0.1:5432/elsewhere"
+    assert app.config["PAGE_SIZE"] == 7
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_ENGINES"]["default"] == "sqlite:///tracker.sqlite"
+
+
+def test_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_ENV", "staging")
+    with pytest.raises(RuntimeError, match="TRACKER_ENV"):
+        create_app()

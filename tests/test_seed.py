@@ -1,0 +1,180 @@
+"""The seed: the codebook's cases, real counts, sources everywhere, idempotent, refused whole."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.models import Activity, Conflict, Participation, Party, Recognition, Source
+from tracker.seeding import SeedError, load_seed
+
+CODEBOOK_CASES = {
+    "camp-david",
+    "estonia-russia",
+    "georgia-abkhazia",
+    "georgia-south-ossetia",
+    "moldova-transdniestria",
+    "russia-chechnya",
+    "burundi",
+    "mozambique",
+    "former-yugoslavia",
+}
+
+
+def _count(session: Session, model: type) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_seed_holds_every_codebook_case_with_enough_records(seeded: Session) -> None:
+    slugs = set(seeded.scalars(sa.select(Conflict.slug)))
+    assert CODEBOOK_CASES <= slugs
+    assert _count(seeded, Conflict) >= 9
+    assert _count(seeded, Party) >= 40
+    assert _count(seeded, Activity) >= 120
+    assert _count(seeded, Recognition) > 0
+
+
+def test_every_activity_has_a_source_and_parties(seeded: Session) -> None:
+    without_source = seeded.scalars(
+        sa.select(Activity.title).where(~sa.exists().where(Source.activity_id == Activity.id))
+    ).all()
+    assert without_source == []
+    empty = seeded.scalar(
+        sa.select(sa.func.count()).select_from(Source).where(Source.citation == "", Source.url.is_(None))
+    )
+    assert empty == 0
+
+
+def test_every_conflict_has_phases_participants_and_a_timeline(seeded: Session) -> None:
+    for conflict_id, slug in seeded.execute(sa.select(Conflict.id, Conflict.slug)):
+        n_parts = seeded.scalar(
+            sa.select(sa.func.count()).where(Participation.conflict_id == conflict_id)
+        )
+        n_acts = seeded.scalar(sa.select(sa.func.count()).where(Activity.conflict_id == conflict_id))
+        assert n_parts >= 3, slug
+        assert n_acts >= 10, slug
+
+
+def test_the_essay_examples_are_told(seeded: Session) -> None:
+    """Spot checks the essay names: Sant'Egidio's track 1.5 talks, Camp David's summit."""
+    mozambique = seeded.scalar(sa.select(Conflict.id).where(Conflict.slug == "mozambique"))
+    tracks = set(seeded.scalars(sa.select(Activity.track).where(Activity.conflict_id == mozambique)))
+    assert "1.5" in tracks
+    camp_david = seeded.scalar(sa.select(Conflict.id).where(Conflict.slug == "camp-david"))
+    levels = set(
+        seeded.scalars(sa.select(Activity.official_level).where(Activity.conflict_id == camp_david))
+    )
+    assert "head_of_state" in levels
+
+
+def _snapshot(session: Session) -> dict[str, object]:
+    return {
+        "counts": [_count(session, m) for m in (Conflict, Party, Participation, Recognition, Activity, Source)],
+        "activities": session.execute(
+            sa.select(Activity.id, Activity.version, Activity.updated_at).order_by(Activity.id)
+        ).all(),
+        "parties": session.execute(sa.select(Party.id, Party.version).order_by(Party.id)).all(),
+    }
+
+
+def test_second_run_adds_and_changes_nothing(seeded: Session) -> None:
+    before = _snapshot(seeded)
+    counts = load_seed(seeded)
+    assert dict(counts) == {}
+    seeded.expire_all()
+    assert _snapshot(seeded) == before
+
+
+def test_seed_command_reports_and_is_idempotent(runner) -> None:  # noqa: ANN001
+    first = runner.invoke(args=["seed"])
+    assert first.exit_code == 0, first.output
+    assert "activity created" in first.output
+    second = runner.invoke(args=["seed"])
+    assert second.exit_code == 0, second.output
+    assert "nothing to add or change" in second.output
+
+
+@pytest.fixture
+def bad_seed(tmp_path: Path, seed_dir: Path) -> Path:
+    """A copy of the real seed, to be broken by each test."""
+    target = tmp_path / "seed"
+    shutil.copytree(seed_dir, target)
+    return target
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BAD_FILES = [
+    pytest.param("track: \"1.5\"", "track: \"3\"", "track", "unknown key '3'", id="unknown-vocabulary-key"),
+    pytest.param("- date: \"1992-10-04\"", "- date: \"04/10/1992\"", "date", "is not a date", id="bad-date-format"),
+    pytest.param("- date: \"1992-10-04\"", "- date: \"1992-02-30\"", "date", "not a date on the calendar", id="impossible-date"),
+    pytest.param("- date: \"1992-10-04\"", "- date: \"1992-10-04\"\n    end_date: \"1991-01-01\"", "end_date", "is before the start", id="end-before-start"),
+    pytest.param("party: RENAMO", "party: RENAMO Splinter", "party", "no party named 'RENAMO Splinter'", id="unknown-party"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), BAD_FILES)
+def test_bad_seed_file_is_refused_whole_naming_file_record_field(
+    session: Session, bad_seed: Path, old: str, new: str, field: str, message: str
+) -> None:
+    _break(bad_seed / "conflicts" / "mozambique.yaml", old, new)
+    with pytest.raises(SeedError) as raised:
+        load_seed(session, bad_seed)
+    problems = raised.value.problems
+    assert any(
+        p.file == "conflicts/mozambique.yaml" and p.field == field and message in p.message
+        for p in problems
+    ), [str(p) for p in problems]
+    assert all(p.record for p in problems)
+    assert _count(session, Party) == 0
+    assert _count(session, Conflict) == 0
+
+
+def test_seed_command_prints_every_problem_and_writes_nothing(runner, bad_seed: Path, session: Session) -> None:  # noqa: ANN001
+    _break(bad_seed / "parties.yaml", "kind: igo", "kind: alliance")
+    result = runner.invoke(args=["seed", "--path", str(bad_seed)])
+    assert result.exit_code != 0
+    assert "parties.yaml" in result.output and "kind" in result.output
+    assert "unknown key 'alliance'" in result.output
+    assert "nothing was written" in result.output
+    assert _count(session, Party) == 0
+
+
+def test_unknown_field_and_duplicate_party_are_refused(session: Session, bad_seed: Path) -> None:
+    _break(bad_seed / "parties.yaml", "  - name: Ukraine\n", "  - name: Ukraine\n    colour: blue\n")
+    shared = (bad_seed / "parties.yaml").read_text(encoding="utf-8")
+    (bad_seed / "parties.yaml").write_text(
+        shared + "  - name: Italy\n    kind: state\n    recognition_status: recognized\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError) as raised:
+        load_seed(session, bad_seed)
+    text = str(raised.value)
+    assert "party 'Ukraine': colour: unknown field" in text
+    assert "party 'Italy': name: is defined more than once" in text
+
+
+def test_supporter_without_supported_party_is_refused(session: Session, bad_seed: Path, tmp_path: Path) -> None:
+    (bad_seed / "conflicts" / "zz-test.yaml").write_text(
+        """
+conflict: {slug: zz-test, name: Test conflict, type: interstate, region: Nowhere, start_date: "1990"}
+participations:
+  - {party: Russia, role: supporter, support_kinds: [military]}
+  - {party: Ukraine, role: third_party}
+activities: []
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError) as raised:
+        load_seed(session, bad_seed)
+    text = str(raised.value)
+    assert "conflicts/zz-test.yaml: participation 1 (Russia): role: a supporter must say whom it supports" in text
+    assert "participation 2 (Ukraine): role: a third party must have a capacity" in text
