@@ -44,12 +44,22 @@ def wipe(engine: sa.Engine) -> None:
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own application context, hence its own database session,
+    as it does in production (not in the test's context, whose session holds test objects)."""
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     """The application, its database migrated to head through Alembic."""
     application = create_app(
         {"ENV_NAME": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False}
     )
+    application.test_client_class = FreshContextClient
     with application.app_context():
         wipe(_db.engine)
         migrate.upgrade(application)
