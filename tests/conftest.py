@@ -145,3 +145,42 @@ def count_statements(app_ctx: Flask):  # noqa: ANN201
             sa.event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+PASSWORDS = {role: f"{role}-password-123" for role in ("viewer", "analyst", "admin")}
+
+
+@pytest.fixture
+def users(session: Session) -> dict[str, "User"]:
+    """One active user per role: ``viewer@example.org``, ``analyst@…``, ``admin@…``."""
+    from tracker.users import create_user
+    from tracker.vocab import UserRole
+
+    made = {
+        role: create_user(session, email=f"{role}@example.org", role=UserRole(role), password=PASSWORDS[role])
+        for role in PASSWORDS
+    }
+    session.commit()
+    return made
+
+
+class AuthActions:
+    """Signs the test client in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, role: str = "analyst", **kwargs: object):  # noqa: ANN201
+        return self.client.post(
+            "/login",
+            data={"email": f"{role}@example.org", "password": PASSWORDS[role]},
+            **kwargs,
+        )
+
+    def logout(self):  # noqa: ANN201
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient, users: dict) -> AuthActions:
+    return AuthActions(client)

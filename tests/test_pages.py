@@ -11,14 +11,16 @@ from tests.factories import make_activity, make_conflict, make_participation, ma
 from tracker.vocab import ActivityPartyRole, Capacity, Motive, Role, SupportKind
 
 
-def test_conflict_list_shows_the_nine_seeded_cases(client, seeded: Session) -> None:  # noqa: ANN001
+def test_conflict_list_shows_the_nine_seeded_cases(client, auth, seeded: Session) -> None:  # noqa: ANN001
+    auth.login("viewer")
     page = client.get("/").get_data(as_text=True)
     for name in ("Camp David", "Burundi", "Mozambi", "Abkhazia", "South Ossetia", "Transdniestria", "Chechnya", "Estonia", "Yugoslavia"):
         assert re.search(name, page), name
     assert "9 conflicts on file" in page
 
 
-def test_conflict_page_groups_parties_by_role_and_shows_the_timeline(client, session: Session) -> None:  # noqa: ANN001
+def test_conflict_page_groups_parties_by_role_and_shows_the_timeline(client, auth, session: Session) -> None:  # noqa: ANN001
+    auth.login("viewer")
     conflict = make_conflict(session, name="Georgia–Abkhazia test", slug="ga")
     georgia = make_party(session, name="Georgia")
     abkhazia = make_party(session, name="Abkhazia")
@@ -54,19 +56,22 @@ def test_conflict_page_groups_parties_by_role_and_shows_the_timeline(client, ses
     assert "2 activities" in html
 
 
-def test_unknown_conflict_is_a_404_page(client, session: Session) -> None:  # noqa: ANN001
+def test_unknown_conflict_is_a_404_page(client, auth, session: Session) -> None:  # noqa: ANN001
+    auth.login("viewer")
     response = client.get("/conflicts/atlantis")
     assert response.status_code == 404
     assert "No conflict is recorded under" in response.get_data(as_text=True)
 
 
-def test_404_answers_json_to_json_clients(client, session: Session) -> None:  # noqa: ANN001
+def test_404_answers_json_to_json_clients(client, auth, session: Session) -> None:  # noqa: ANN001
+    auth.login("viewer")
     response = client.get("/conflicts/atlantis", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.get_json()["error"] == "Not Found"
 
 
-def test_timeline_is_paginated_with_links_that_keep_the_page(client, app_ctx, session: Session) -> None:  # noqa: ANN001
+def test_timeline_is_paginated_with_links_that_keep_the_page(client, auth, app_ctx, session: Session) -> None:  # noqa: ANN001
+    auth.login("viewer")
     conflict = make_conflict(session, slug="long")
     for day in range(1, 8):
         make_activity(session, conflict, title=f"Round {day}", date=date(2000, 1, day))
@@ -100,7 +105,8 @@ def _fill(session: Session, conflict, n: int) -> None:  # noqa: ANN001
     session.commit()
 
 
-def test_pages_run_a_constant_number_of_statements(client, session: Session, count_statements) -> None:  # noqa: ANN001
+def test_pages_run_a_constant_number_of_statements(client, auth, session: Session, count_statements) -> None:  # noqa: ANN001
+    auth.login("viewer")
     small = make_conflict(session, slug="small")
     big = make_conflict(session, slug="big")
     _fill(session, small, 2)

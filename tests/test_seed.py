@@ -176,5 +176,5 @@ activities: []
     with pytest.raises(SeedError) as raised:
         load_seed(session, bad_seed)
     text = str(raised.value)
-    assert "conflicts/zz-test.yaml: participation 1 (Russia): role: a supporter must say whom it supports" in text
-    assert "participation 2 (Ukraine): role: a third party must have a capacity" in text
+    assert "conflicts/zz-test.yaml: participation 1 (Russia): supports: a supporter must say whom it supports" in text
+    assert "participation 2 (Ukraine): capacity: a third party must have a capacity" in text

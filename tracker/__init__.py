@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     extensions.db.init_app(app)
     extensions.bootstrap.init_app(app)
+    extensions.csrf.init_app(app)
     views.init_app(app)
     errors.init_app(app)
     migrate.init_app(app)

@@ -6,11 +6,13 @@ import sqlite3
 
 from flask_bootstrap import Bootstrap5
 from flask_sqlalchemy_lite import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 db = SQLAlchemy(session_options={"expire_on_commit": False})
 bootstrap = Bootstrap5()
+csrf = CSRFProtect()
 
 
 @event.listens_for(Engine, "connect")

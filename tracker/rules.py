@@ -29,6 +29,10 @@ MAX_LENGTH = {
     "description": 20_000,
     "notes": 5_000,
     "note": 5_000,
+    "slug": 80,
+    "external_id": 40,
+    "pax_process": 120,
+    "email": 254,
 }
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -37,6 +41,14 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 class RuleError(ValueError):
     """A value broke a rule; ``str(error)`` is the message to show."""
+
+
+class FieldError(RuleError):
+    """A rule broken by one field's value (``field`` names the form field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def vocab(kind: type[V], key: object) -> V:
@@ -128,17 +140,17 @@ def participation_shape(
     role: Role, *, supports: object, support_kinds: list, capacity: object, leverage: object, motives: list
 ) -> None:
     """What a role must and must not carry: a supporter says whom it supports; a third party
-    has a capacity; the other roles carry neither."""
+    has a capacity; the other roles carry neither. Raises :class:`FieldError`."""
     if role == Role.SUPPORTER:
         if not supports:
-            raise RuleError("a supporter must say whom it supports")
+            raise FieldError("supports", "a supporter must say whom it supports")
     elif supports or support_kinds:
-        raise RuleError("only a supporter supports another party or gives kinds of support")
+        raise FieldError("supports", "only a supporter supports another party or gives kinds of support")
     if role == Role.THIRD_PARTY:
         if not capacity:
-            raise RuleError("a third party must have a capacity (mediator, facilitator, ...)")
+            raise FieldError("capacity", "a third party must have a capacity (mediator, facilitator, ...)")
     elif capacity or leverage or motives:
-        raise RuleError("only a third party has a capacity, motives or leverage")
+        raise FieldError("capacity", "only a third party has a capacity, motives or leverage")
 
 
 def country_code(value: object) -> str | None:
@@ -148,3 +160,20 @@ def country_code(value: object) -> str | None:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
         raise RuleError(f"{value!r} is not a three-letter country code")
     return value
+
+
+def as_sentence(message: str) -> str:
+    """A rule's message as shown beside a field: capitalised, with a full stop."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+def recognition_status(kind: object, status: object) -> None:
+    """Only states and state-like authorities carry a recognition status."""
+    if kind and status and kind not in ("state", "state_like") and status != "not_applicable":
+        raise RuleError("only states and state-like authorities have a recognition status; choose Not applicable")
+
+
+def distinct_parties(first: object, second: object) -> None:
+    """A party does not recognize (or support) itself."""
+    if first is not None and first == second:
+        raise RuleError("choose two different parties")

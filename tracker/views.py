@@ -22,9 +22,13 @@ def url_with(**changes: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Blueprints, template filters and globals."""
-    from tracker.conflicts import bp as conflicts_bp
+    from tracker import activities, auth, conflicts, history, participations, parties, search
+    from tracker.auth import access
+    from tracker.conflicts import editing  # noqa: F401  (adds the editing routes to the blueprint)
 
-    app.register_blueprint(conflicts_bp)
+    access.init_app(app)
+    for area in (auth, conflicts, parties, participations, activities, history, search):
+        app.register_blueprint(area.bp)
     app.add_template_filter(format_partial_date, "partial_date")
     app.add_template_global(vocab, "vocab")
     app.add_template_global(url_with)

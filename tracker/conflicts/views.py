@@ -6,10 +6,14 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from tracker.activities.filters import ActivityFilter
+from tracker.auth.access import requires
 from tracker.conflicts import queries
+from tracker.conflicts.matrix import build as build_matrix
 from tracker.extensions import db
 from tracker.models import Participation
 from tracker.pagination import paginate
+from tracker.parties.queries import recognitions_among
 from tracker.vocab import Role
 
 bp = Blueprint("conflicts", __name__)
@@ -24,27 +28,52 @@ def group_by_role(participations: list[Participation]) -> dict[Role, list[Partic
 
 
 @bp.get("/")
+@requires("read")
 def index() -> str:
     """Every conflict with its phase, activity volume and last activity."""
     rows = db.session.execute(queries.conflict_overview()).all()
     return render_template("conflicts/index.html", rows=rows)
 
 
+def _as_of(errors: list[str]) -> date:
+    raw = request.args.get("as_of", "").strip()
+    if raw:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            errors.append(f"“{raw}” is not a date (YYYY-MM-DD); the recognition matrix shows today.")
+    return date.today()
+
+
 @bp.get("/conflicts/<slug>")
+@requires("read")
 def detail(slug: str) -> str:
-    """A conflict's summary, phase history, parties by role and timeline."""
+    """A conflict's summary, phase history, parties by role, recognition matrix and the
+    filtered, paginated timeline (the filter lives in the URL)."""
     conflict = db.session.scalars(queries.conflict_page(slug)).one_or_none()
     if conflict is None:
         abort(404, description=f"No conflict is recorded under {slug!r}.")
+    activity_filter = ActivityFilter.from_args(request.args, db.session)
     page = paginate(
         db.session,
-        queries.timeline(conflict.id),
+        activity_filter.apply(queries.timeline(conflict.id)),
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
+    )
+    parties = [p.party for p in conflict.participations]
+    errors = list(activity_filter.errors)
+    matrix = build_matrix(
+        parties,
+        db.session.scalars(recognitions_among([p.id for p in parties])).all(),
+        _as_of(errors),
     )
     return render_template(
         "conflicts/detail.html",
         conflict=conflict,
         roles=group_by_role(conflict.participations),
         page=page,
+        activity_filter=activity_filter,
+        errors=errors,
+        matrix=matrix,
+        parties=sorted({p.id: p for p in parties}.values(), key=lambda p: p.name),
     )

@@ -80,14 +80,26 @@ class Activity(VersionedMixin, Base):
         back_populates="activity",
         lazy="raise",
         cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="ActivityParty.position",
     )
     sources: Mapped[list[Source]] = relationship(
         back_populates="activity",
         lazy="raise",
         cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="Source.position",
     )
+
+    @property
+    def party_links(self) -> list[str]:
+        """``"Name (role)"`` for each involved party (for the audit trail)."""
+        return [f"{link.party.name} ({link.role.value})" for link in self.parties]
+
+    @property
+    def source_list(self) -> list[str]:
+        """Each source as ``citation <url>`` (for the audit trail)."""
+        return [" ".join(x for x in (s.citation, f"<{s.url}>" if s.url else "") if x) for s in self.sources]
 
     def parties_in(self, role: ActivityPartyRole) -> list[Party]:
         """The parties that took part in ``role`` (needs ``parties`` and their party loaded)."""

@@ -45,13 +45,16 @@ class Conflict(TimestampMixin, VersionedMixin, Base):
         back_populates="conflict",
         lazy="raise",
         cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="PhaseChange.since",
     )
     participations: Mapped[list[Participation]] = relationship(
-        back_populates="conflict", lazy="raise", cascade="all, delete-orphan"
+        back_populates="conflict", lazy="raise", cascade="all, delete-orphan",
+        passive_deletes=True
     )
     activities: Mapped[list[Activity]] = relationship(
-        back_populates="conflict", lazy="raise", cascade="all, delete-orphan"
+        back_populates="conflict", lazy="raise", cascade="all, delete-orphan",
+        passive_deletes=True
     )
 
     @property

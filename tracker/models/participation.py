@@ -58,10 +58,12 @@ class Participation(TimestampMixin, VersionedMixin, Base):
     party: Mapped[Party] = relationship(foreign_keys=[party_id], lazy="raise")
     supports: Mapped[Party | None] = relationship(foreign_keys=[supports_id], lazy="raise")
     support_kind_rows: Mapped[list[ParticipationSupportKind]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="ParticipationSupportKind.kind"
+        lazy="raise", cascade="all, delete-orphan",
+        passive_deletes=True, order_by="ParticipationSupportKind.kind"
     )
     motive_rows: Mapped[list[ParticipationMotive]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="ParticipationMotive.motive"
+        lazy="raise", cascade="all, delete-orphan",
+        passive_deletes=True, order_by="ParticipationMotive.motive"
     )
 
     @property

@@ -25,5 +25,21 @@ class User(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     session_epoch: Mapped[int] = mapped_column(sa.Integer, default=0)
 
+    # Flask-Login's user protocol.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """The session key: id and epoch, so bumping the epoch ends every session."""
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -244,8 +244,10 @@ def _read_party(r: _Reader, data: object, index: int) -> PartySpec | None:
     name = r.get(data, label, "name", _text("name"), required=True)
     kind = r.get(data, label, "kind", _vocab(PartyKind), required=True)
     status = r.get(data, label, "recognition_status", _vocab(RecognitionStatus), required=True)
-    if kind and status and kind not in {PartyKind.STATE, PartyKind.STATE_LIKE} and status != RecognitionStatus.NOT_APPLICABLE:
-        r.problem(label, "recognition_status", f"a party of kind {kind.value!r} must be 'not_applicable'")
+    try:
+        rules.recognition_status(kind, status)
+    except rules.RuleError as error:
+        r.problem(label, "recognition_status", str(error))
     spec = PartySpec(
         name=name,
         kind=kind,
@@ -345,7 +347,7 @@ def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSp
         )
         rules.date_order(spec.since, spec.until, end_field="until date")
     except rules.RuleError as error:
-        r.problem(label, "role", str(error))
+        r.problem(label, getattr(error, "field", "until"), str(error))
         return None
     return spec
 
@@ -367,8 +369,10 @@ def _read_recognition(r: _Reader, data: object, index: int) -> RecognitionSpec |
     except rules.RuleError as error:
         r.problem(label, "until", str(error))
         return None
-    if spec.recognizer and spec.recognizer == spec.recognized:
-        r.problem(label, "recognized", "a party cannot recognize itself")
+    try:
+        rules.distinct_parties(spec.recognizer, spec.recognized)
+    except rules.RuleError as error:
+        r.problem(label, "recognized", str(error))
         return None
     ok = spec.recognizer and spec.recognized and spec.status and spec.since
     return spec if ok else None

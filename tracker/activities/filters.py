@@ -1,0 +1,118 @@
+"""The activity filter: parsed once from a URL's query string, applied to any activity query.
+
+The timeline page, its CSV export and the dashboards (and later the API) share it, so a
+filtered view is the same everywhere and its URL can be shared.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from tracker import rules
+from tracker.models import Activity, ActivityParty, Party
+from tracker.vocab import ActivityType, DatePrecision, Effect, OfficialLevel, Purpose, Track, Vocab
+
+#: Query argument -> (Activity column, vocabulary), for the multi-valued vocabulary filters.
+VOCAB_FILTERS: dict[str, tuple[Any, type[Vocab]]] = {
+    "type": (Activity.type, ActivityType),
+    "track": (Activity.track, Track),
+    "level": (Activity.official_level, OfficialLevel),
+    "purpose": (Activity.purpose, Purpose),
+    "effect": (Activity.effect, Effect),
+}
+
+
+def _period_end(value: date, precision: DatePrecision) -> date:
+    if precision == DatePrecision.YEAR:
+        return date(value.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
+
+
+@dataclass
+class ActivityFilter:
+    """What a list of activities is narrowed to; ``errors`` says what could not be used."""
+
+    vocab: dict[str, list[Vocab]] = field(default_factory=dict)
+    party_ids: list[int] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args: MultiDict[str, str], session: Session) -> ActivityFilter:
+        """Read ``type``, ``track``, ``level``, ``purpose``, ``effect``, ``party`` (repeatable),
+        ``from`` and ``to`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)."""
+        self = cls()
+        for name, (_column, kind) in VOCAB_FILTERS.items():
+            for key in args.getlist(name):
+                if not key:
+                    continue
+                try:
+                    self.vocab.setdefault(name, []).append(rules.vocab(kind, key))
+                except rules.RuleError as error:
+                    self.errors.append(f"Filter “{name}”: {error}.")
+        self._read_parties(args.getlist("party"), session)
+        self._read_dates(args.get("from", ""), args.get("to", ""))
+        return self
+
+    def _read_parties(self, raw: list[str], session: Session) -> None:
+        wanted = []
+        for value in raw:
+            if not value:
+                continue
+            if not value.isdigit():
+                self.errors.append(f"Filter “party”: {value!r} is not a party id.")
+            else:
+                wanted.append(int(value))
+        if wanted:
+            found = set(session.scalars(sa.select(Party.id).where(Party.id.in_(wanted))))
+            for missing in sorted(set(wanted) - found):
+                self.errors.append(f"Filter “party”: no party has the id {missing}.")
+            self.party_ids = [pid for pid in wanted if pid in found]
+
+    def _read_dates(self, start: str, end: str) -> None:
+        if start.strip():
+            try:
+                self.date_from = rules.partial_date(start)[0]
+            except rules.RuleError as error:
+                self.errors.append(f"Filter “from”: {error}.")
+        if end.strip():
+            try:
+                self.date_to = _period_end(*rules.partial_date(end))
+            except rules.RuleError as error:
+                self.errors.append(f"Filter “to”: {error}.")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            self.errors.append(
+                f"The date range is inverted: “to” ({self.date_to}) is before “from” ({self.date_from})."
+            )
+            self.date_from = self.date_to = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.vocab or self.party_ids or self.date_from or self.date_to)
+
+    def selected(self, name: str) -> set[str]:
+        """The keys chosen for a vocabulary filter (for re-rendering the filter form)."""
+        return {v.value for v in self.vocab.get(name, [])}
+
+    def apply(self, stmt: sa.Select) -> sa.Select:
+        """``stmt`` (selecting from ``activity``) narrowed to what the filter asks for."""
+        for name, values in self.vocab.items():
+            stmt = stmt.where(VOCAB_FILTERS[name][0].in_(values))
+        if self.party_ids:
+            involved = sa.select(ActivityParty.activity_id).where(ActivityParty.party_id.in_(self.party_ids))
+            stmt = stmt.where(Activity.id.in_(involved))
+        if self.date_from:
+            stmt = stmt.where(sa.func.coalesce(Activity.end_date, Activity.date) >= self.date_from)
+        if self.date_to:
+            stmt = stmt.where(Activity.date <= self.date_to)
+        return stmt

@@ -1,0 +1,103 @@
+"""The activity form: every codebook field, the parties involved and the sources."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, SelectField, SubmitField
+from wtforms.validators import Optional
+
+from tracker import rules
+from tracker.forms.fields import date_field, partial_date_field, text_field, version_field, vocab_field
+from tracker.forms.validators import not_before, rule
+from tracker.vocab import (
+    ActivityPartyRole,
+    ActivityType,
+    Effect,
+    Form as FormOfInteraction,
+    Incentive,
+    OfficialLevel,
+    Purpose,
+    Scope,
+    Track,
+)
+
+PARTY_ROWS = 6
+SOURCE_ROWS = 3
+
+
+def _help(vocab: type, intro: str) -> str:
+    return intro + " " + "; ".join(m.label for m in vocab) + "."
+
+
+class PartyLinkForm(Form):
+    """One party involved in the activity, with its role in it."""
+
+    party = SelectField("Party", coerce=int, validate_choice=False, validators=[Optional()])
+    role = SelectField(
+        "Role in the activity",
+        choices=[("", "—"), *ActivityPartyRole.choices()],
+        validate_choice=False,
+        validators=[Optional(), rule(lambda key: rules.vocab(ActivityPartyRole, key))],
+    )
+
+
+class SourceForm(Form):
+    """One source: a citation, a URL, or both."""
+
+    citation = text_field("Citation", "citation")
+    url = text_field("URL", "url", type="url")
+
+    def validate_url(self, field) -> None:  # noqa: ANN001
+        rule(rules.url)(self, field)
+
+
+class ActivityForm(FlaskForm):
+    date = partial_date_field("Date")
+    end_date = date_field("End date", description="For events that ran over several days.", check=not_before("date"))
+    type = vocab_field(ActivityType, "Type of activity")
+    track = vocab_field(Track, "Track", description=_help(Track, "Official (1), officials in a personal capacity or an NGO between officials (1.5), unofficial (2):"))
+    scope = vocab_field(Scope, "Scope")
+    official_level = vocab_field(OfficialLevel, "Official level", description="The highest level present; raising it signals commitment.")
+    form = vocab_field(FormOfInteraction, "Form")
+    purpose = vocab_field(Purpose, "Purpose")
+    effect = vocab_field(Effect, "Effect on the conflict")
+    incentive = vocab_field(Incentive, "Incentive", required=False, description="Carrot (aid, trade, arms sales) or stick (sanctions, expulsion, force).")
+    title = text_field("Title", "title", required=True)
+    description = text_field("Description", "description", area=True)
+    parties = FieldList(FormField(PartyLinkForm), min_entries=PARTY_ROWS, max_entries=30)
+    add_missing_parties = BooleanField(
+        "Add parties not yet in this conflict as third parties (observers)",
+        description="Otherwise every party must already have a role in the conflict.",
+    )
+    sources = FieldList(FormField(SourceForm), min_entries=SOURCE_ROWS, max_entries=20)
+    version = version_field()
+    submit = SubmitField("Save activity")
+    save_and_add = SubmitField("Save and add another")
+
+    def set_party_choices(self, choices: list[tuple[int, str]]) -> None:
+        for row in self.parties:
+            row.party.choices = [(0, "—"), *choices]
+
+    def party_links(self) -> list[tuple[int, ActivityPartyRole]]:
+        """The filled party rows as ``(party id, role)``."""
+        return [(row.party.data, row.role.data) for row in self.parties if row.party.data]
+
+    def source_pairs(self) -> list[tuple[str, str | None]]:
+        """The filled source rows as ``(citation, url)``."""
+        return [(row.citation.data or "", row.url.data or None) for row in self.sources if row.citation.data or row.url.data]
+
+    def validate_parties(self, field) -> None:  # noqa: ANN001
+        known = {pid for pid, _ in self.parties[0].party.choices} if len(self.parties) else set()
+        for row in field:
+            if row.party.data and row.party.data not in known:
+                row.party.errors = [*row.party.errors, "No such party."]
+            elif row.party.data and not row.role.data:
+                row.role.errors = [*row.role.errors, "Give this party's role in the activity."]
+            elif row.role.data and not row.party.data:
+                row.party.errors = [*row.party.errors, "Choose the party that had this role."]
+        if any(row.errors for row in field):
+            raise rules.RuleError("check the parties")
+
+    def validate_sources(self, field) -> None:  # noqa: ANN001
+        if not self.source_pairs():
+            raise rules.RuleError("An activity needs at least one source: a citation or a URL.")

@@ -1,0 +1,124 @@
+"""Activity pages and forms."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from tracker.activities import service
+from tracker.activities.forms import ActivityForm
+from tracker.auth.access import requires
+from tracker.conflicts.editing import conflict_or_404
+from tracker.extensions import db
+from tracker.forms.common import ConfirmForm
+from tracker.forms.handling import submit
+from tracker.models import Activity, Conflict, Participation, Party
+from tracker.rules import format_partial_date
+
+bp = Blueprint("activities", __name__)
+
+
+def activity_or_404(activity_id: int) -> Activity:
+    activity = service.load_for_edit(db.session, activity_id)
+    if activity is None:
+        abort(404, description="No such activity.")
+    return activity
+
+
+def _party_choices(conflict: Conflict) -> list[tuple[int, str]]:
+    """The conflict's parties first, then every other party."""
+    rows = db.session.execute(
+        sa.select(Party.id, Party.name, sa.exists().where(
+            Participation.party_id == Party.id, Participation.conflict_id == conflict.id
+        ).label("involved")).order_by(Party.name)
+    ).all()
+    return [(pid, name) for pid, name, involved in rows if involved] + [
+        (pid, f"{name} (not yet in this conflict)") for pid, name, involved in rows if not involved
+    ]
+
+
+def _form(conflict: Conflict, **kwargs: object) -> ActivityForm:
+    form = ActivityForm(**kwargs)
+    form.set_party_choices(_party_choices(conflict))
+    return form
+
+
+def _input(form: ActivityForm) -> service.ActivityInput:
+    when, precision = form.date.data
+    values = {name: form[name].data for name in service.FIELDS if name not in ("date", "date_precision")}
+    return service.ActivityInput(
+        values=values | {"date": when, "date_precision": precision},
+        links=form.party_links(),
+        sources=form.source_pairs(),
+        add_missing_parties=form.add_missing_parties.data,
+    )
+
+
+@bp.get("/activities/<int:activity_id>")
+@requires("read")
+def detail(activity_id: int) -> str:
+    activity = activity_or_404(activity_id)
+    return render_template("activities/detail.html", activity=activity, conflict=activity.conflict)
+
+
+@bp.route("/conflicts/<slug>/activities/new", methods=["GET", "POST"])
+@requires("edit")
+def new(slug: str) -> str | Response:
+    """Log an activity; "Save and add another" comes back to an empty form."""
+    conflict = conflict_or_404(slug)
+    form = _form(conflict)
+
+    def save() -> str:
+        activity = service.create_activity(db.session, conflict, _input(form), recorded_by=current_user.id)
+        if form.save_and_add.data:
+            return url_for("activities.new", slug=slug)
+        return url_for("activities.detail", activity_id=activity.id)
+
+    return submit(form, save, done="Activity recorded.") or render_template(
+        "activities/form.html", form=form, conflict=conflict, title=f"New activity: {conflict.name}",
+        cancel_url=url_for("conflicts.detail", slug=slug),
+    )
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit(activity_id: int) -> str | Response:
+    activity = activity_or_404(activity_id)
+    conflict = activity.conflict
+    form = _form(conflict, obj=activity)
+    if not form.is_submitted():
+        form.date.data = format_partial_date(activity.date, activity.date_precision)
+        form.version.data = activity.version
+        for row, link in zip(form.parties, activity.parties, strict=False):
+            row.party.data, row.role.data = link.party_id, link.role.value
+        for row, source in zip(form.sources, activity.sources, strict=False):
+            row.citation.data, row.url.data = source.citation, source.url
+
+    def save() -> str:
+        service.update_activity(db.session, activity, _input(form), version=form.version.data)
+        return url_for("activities.detail", activity_id=activity_id)
+
+    return submit(form, save) or render_template(
+        "activities/form.html", form=form, conflict=conflict, title=f"Edit activity: {activity.title}",
+        cancel_url=url_for("activities.detail", activity_id=activity_id),
+    )
+
+
+@bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
+@requires("delete")
+def delete(activity_id: int) -> str | Response:
+    activity = activity_or_404(activity_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        slug = activity.conflict.slug
+        service.delete_activity(db.session, activity)
+        db.session.commit()
+        flash("Activity deleted.", "success")
+        return redirect(url_for("conflicts.detail", slug=slug))
+    return render_template(
+        "confirm_delete.html", form=form, what=f"the activity “{activity.title}”",
+        dependents={"party links": len(activity.parties), "sources": len(activity.sources)}, blockers=None,
+        cancel_url=url_for("activities.detail", activity_id=activity_id),
+    )

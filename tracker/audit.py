@@ -1,0 +1,144 @@
+"""The audit trail: snapshots of records, their differences, and the entries that keep them.
+
+Every create, update and delete made through the app goes through :func:`record`, which adds
+one :class:`AuditEntry` to the same session (so it commits, or not, with the change).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import current_user
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.models import (
+    Activity,
+    AuditEntry,
+    Conflict,
+    Participation,
+    Party,
+    PhaseChange,
+    Recognition,
+    User,
+)
+from tracker.vocab import AuditAction
+
+#: The fields each audited record type shows in its history, in display order.
+AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
+    Conflict: ("slug", "name", "type", "region", "start_date", "end_date", "summary",
+               "ucdp_id", "acled_id", "pax_process"),
+    PhaseChange: ("conflict_id", "phase", "since", "note"),
+    Party: ("name", "full_name", "kind", "recognition_status", "country_code", "description"),
+    Recognition: ("recognizer_id", "recognized_id", "status", "since", "until", "source", "source_url"),
+    Participation: ("conflict_id", "party_id", "role", "supports_id", "support_kinds", "capacity",
+                    "motives", "leverage", "since", "until", "notes"),
+    Activity: ("conflict_id", "date", "date_precision", "end_date", "type", "track", "scope",
+               "official_level", "form", "purpose", "effect", "incentive", "title", "description",
+               "party_links", "source_list"),
+    User: ("email", "name", "role", "active"),
+}  # fmt: skip
+
+#: The name each record type has in the log (and in URLs of its history).
+RECORD_TYPES: dict[type, str] = {
+    Conflict: "conflict",
+    PhaseChange: "phase_change",
+    Party: "party",
+    Recognition: "recognition",
+    Participation: "participation",
+    Activity: "activity",
+    User: "user",
+}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """The audited fields of ``obj`` as JSON-safe values (collections must be loaded)."""
+    return {name: _plain(getattr(obj, name)) for name in AUDITED_FIELDS[type(obj)]}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for each field whose value changed."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def _actor() -> tuple[int | None, str]:
+    try:
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.email
+    except RuntimeError:  # outside a request: a command or a script
+        pass
+    return None, "system"
+
+
+def record(
+    session: Session,
+    action: AuditAction,
+    obj: Any,
+    before: dict[str, Any] | None = None,
+    *,
+    summary: str = "",
+) -> AuditEntry | None:
+    """Add the audit entry of ``action`` on ``obj`` (flushed, so it has an id).
+
+    For an update, ``before`` is the snapshot taken before the change; an update that
+    changed nothing writes nothing.
+    """
+    session.flush()
+    after = snapshot(obj) if action != AuditAction.DELETE else {}
+    if action == AuditAction.CREATE:
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
+    elif action == AuditAction.UPDATE:
+        changes = diff(before or {}, after)
+        if not changes:
+            return None
+    else:
+        changes = {k: [v, None] for k, v in (before or {}).items() if v not in (None, "", [])}
+    user_id, actor = _actor()
+    entry = AuditEntry(
+        user_id=user_id,
+        actor=actor,
+        action=action,
+        record_type=RECORD_TYPES[type(obj)],
+        record_id=obj.id,
+        summary=(summary or str(getattr(obj, "name", "") or getattr(obj, "title", "")))[:300],
+        changes=changes,
+    )
+    session.add(entry)
+    return entry
+
+
+def history(record_type: str, record_id: int) -> sa.Select:
+    """The entries of one record, newest first."""
+    return (
+        sa.select(AuditEntry)
+        .where(AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
+        .options(selectinload(AuditEntry.user))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+
+
+def log(
+    *, user_id: int | None = None, since: date | None = None, until: date | None = None
+) -> sa.Select:
+    """Every entry, newest first, optionally by one user and within dates (inclusive)."""
+    stmt = sa.select(AuditEntry).options(selectinload(AuditEntry.user))
+    if user_id is not None:
+        stmt = stmt.where(AuditEntry.user_id == user_id)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= datetime.combine(since, time.min, tzinfo=UTC))
+    if until is not None:
+        stmt = stmt.where(AuditEntry.at <= datetime.combine(until, time.max, tzinfo=UTC))
+    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -1,0 +1,100 @@
+"""Who may do what: the one table of permissions, the login manager and the decorators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from tracker.extensions import db
+from tracker.models import User
+from tracker.vocab import UserRole
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The abilities of each role. Every permission check in the app reads this table.
+ABILITIES: dict[str, frozenset[UserRole]] = {
+    "read": frozenset({UserRole.VIEWER, UserRole.ANALYST, UserRole.ADMIN}),
+    "export": frozenset({UserRole.VIEWER, UserRole.ANALYST, UserRole.ADMIN}),
+    "edit": frozenset({UserRole.ANALYST, UserRole.ADMIN}),
+    "import": frozenset({UserRole.ANALYST, UserRole.ADMIN}),
+    "delete": frozenset({UserRole.ADMIN}),
+    "manage_users": frozenset({UserRole.ADMIN}),
+    "audit_log": frozenset({UserRole.ADMIN}),
+}
+
+#: Endpoints reachable without signing in.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "bootstrap.static"})
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(session_key: str) -> User | None:
+    """The user of a session key ``id:epoch``; none once the epoch moved or the user left."""
+    user_id, _, epoch = session_key.partition(":")
+    if not (user_id.isdigit() and epoch.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def can(ability: str, user: Any = None) -> bool:
+    """Whether ``user`` (default: the signed-in user) has ``ability``."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return UserRole(user.role) in ABILITIES[ability]
+
+
+def requires(ability: str) -> Callable[[F], F]:
+    """Refuse the view with 403 unless the signed-in user has ``ability``."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not can(ability):
+                abort(403, description="Your role does not allow this action.")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def is_safe_next(target: str | None) -> bool:
+    """A ``next`` target is followed only when it is a path on this site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _require_sign_in() -> Any:
+    """Every page but the sign-in page needs a signed-in user."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if current_user.is_authenticated:
+        return None
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        abort(401, description="Sign in first.")
+    if request.method != "GET":
+        abort(401, description="Sign in first.")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def init_app(app: Flask) -> None:
+    """Bind the login manager and guard every endpoint."""
+    login_manager.init_app(app)
+    app.before_request(_require_sign_in)
+    app.add_template_global(can)

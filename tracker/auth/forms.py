@@ -1,0 +1,35 @@
+"""Sign-in and user-management forms; the rules they apply live in ``tracker.users``."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from tracker.forms.validators import rule
+from tracker.users import check_password, normalize_email
+from tracker.vocab import UserRole
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Sign in")
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), rule(normalize_email)])
+    name = StringField("Name", validators=[Length(max=120)])
+    role = SelectField("Role", choices=UserRole.choices(), default=UserRole.ANALYST.value)
+    password = PasswordField(
+        "Initial password",
+        validators=[DataRequired(), rule(check_password)],
+        description="Give it to the user through a separate channel; they can change it later.",
+    )
+    submit = SubmitField("Create user")
+
+
+class EditUserForm(FlaskForm):
+    role = SelectField("Role", choices=UserRole.choices())
+    active = BooleanField("Active", description="Deactivating ends every session of the user.")
+    submit = SubmitField("Save")

@@ -1,0 +1,103 @@
+"""Sign-in, sign-out and the admin pages that manage users."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from tracker import audit
+from tracker.auth.access import is_safe_next, requires
+from tracker.auth.forms import EditUserForm, NewUserForm, SignInForm
+from tracker.extensions import db
+from tracker.forms.common import ConfirmForm
+from tracker.forms.handling import submit
+from tracker.models import User
+from tracker.rules import FieldError
+from tracker.users import create_user, verify_password
+from tracker.vocab import AuditAction, UserRole
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """Sign in; then go to ``next`` if it is a path on this site."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
+        if user is not None and user.active and verify_password(user, form.password.data):
+            login_user(user)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("conflicts.index"))
+        form.password.errors = ["Unknown e-mail or wrong password (or the account is deactivated)."]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out: the epoch moves on, so every copy of the old session cookie stops working."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The sign-out form was not valid; please try again.")
+    if current_user.is_authenticated:
+        user = db.session.get(User, current_user.id)
+        user.session_epoch += 1
+        db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/admin/users")
+@requires("manage_users")
+def users() -> str:
+    """Every user with role and status."""
+    rows = db.session.scalars(sa.select(User).order_by(User.email)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@requires("manage_users")
+def new_user() -> str | Response:
+    """Create an account with an initial password."""
+    form = NewUserForm()
+
+    def save() -> str:
+        user = create_user(
+            db.session,
+            email=form.email.data,
+            role=UserRole(form.role.data),
+            password=form.password.data,
+            name=form.name.data or "",
+        )
+        audit.record(db.session, AuditAction.CREATE, user)
+        return url_for("auth.users")
+
+    return submit(form, save, done="User created.") or render_template(
+        "form.html", form=form, title="New user", cancel_url=url_for("auth.users")
+    )
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@requires("manage_users")
+def edit_user(user_id: int) -> str | Response:
+    """Change a user's role or deactivate them (which ends their sessions)."""
+    user = db.session.get(User, user_id) or abort(404, description="No such user.")
+    form = EditUserForm(obj=user)
+
+    def save() -> str:
+        if user.id == current_user.id and (form.role.data != UserRole.ADMIN or not form.active.data):
+            raise FieldError("role", "you cannot remove your own admin rights or deactivate yourself")
+        before = audit.snapshot(user)
+        user.role = UserRole(form.role.data)
+        if user.active and not form.active.data:
+            user.session_epoch += 1
+        user.active = bool(form.active.data)
+        audit.record(db.session, AuditAction.UPDATE, user, before)
+        return url_for("auth.users")
+
+    return submit(form, save, done="User saved.") or render_template(
+        "form.html", form=form, title=f"User {user.email}", cancel_url=url_for("auth.users")
+    )

@@ -1,0 +1,108 @@
+"""Pages that change conflicts: new, edit, phase changes, delete."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import requires
+from tracker.conflicts import service
+from tracker.conflicts.forms import ConflictForm, NewConflictForm, PhaseForm
+from tracker.conflicts.views import bp
+from tracker.extensions import db
+from tracker.forms.common import ConfirmForm
+from tracker.forms.handling import submit
+from tracker.models import Conflict
+
+
+def conflict_or_404(slug: str) -> Conflict:
+    """The conflict under ``slug``, or a 404 page."""
+    conflict = db.session.scalars(sa.select(Conflict).where(Conflict.slug == slug)).one_or_none()
+    if conflict is None:
+        abort(404, description=f"No conflict is recorded under {slug!r}.")
+    return conflict
+
+
+def _values(form: ConflictForm) -> dict:
+    return {name: form[name].data for name in service.FIELDS}
+
+
+@bp.route("/conflicts/new", methods=["GET", "POST"])
+@requires("edit")
+def new() -> str | Response:
+    """Record a new conflict with its current phase."""
+    form = NewConflictForm()
+
+    def save() -> str:
+        conflict = service.create_conflict(
+            db.session, _values(form), phase=form.phase.data, since=form.phase_since.data
+        )
+        return url_for("conflicts.detail", slug=conflict.slug)
+
+    return submit(form, save, done="Conflict recorded.") or render_template(
+        "form.html", form=form, title="New conflict", cancel_url=url_for("conflicts.index")
+    )
+
+
+@bp.route("/conflicts/<slug>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit(slug: str) -> str | Response:
+    """Change a conflict's fields."""
+    conflict = conflict_or_404(slug)
+    form = ConflictForm(obj=conflict)
+    if not form.is_submitted():
+        form.version.data = conflict.version
+
+    def save() -> str:
+        service.update_conflict(db.session, conflict, _values(form), version=form.version.data)
+        return url_for("conflicts.detail", slug=conflict.slug)
+
+    return submit(form, save) or render_template(
+        "form.html",
+        form=form,
+        title=f"Edit {conflict.name}",
+        cancel_url=url_for("conflicts.detail", slug=slug),
+    )
+
+
+@bp.route("/conflicts/<slug>/phases/new", methods=["GET", "POST"])
+@requires("edit")
+def new_phase(slug: str) -> str | Response:
+    """Record that the conflict entered a new phase."""
+    conflict = conflict_or_404(slug)
+    form = PhaseForm()
+
+    def save() -> str:
+        service.add_phase(
+            db.session, conflict, phase=form.phase.data, since=form.since.data, note=form.note.data
+        )
+        return url_for("conflicts.detail", slug=slug)
+
+    return submit(form, save, done="Phase change recorded.") or render_template(
+        "form.html",
+        form=form,
+        title=f"Phase change: {conflict.name}",
+        cancel_url=url_for("conflicts.detail", slug=slug),
+    )
+
+
+@bp.route("/conflicts/<slug>/delete", methods=["GET", "POST"])
+@requires("delete")
+def delete(slug: str) -> str | Response:
+    """Confirm, then delete a conflict with everything recorded under it."""
+    conflict = conflict_or_404(slug)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.delete_conflict(db.session, conflict)
+        db.session.commit()
+        flash(f"Deleted {conflict.name}.", "success")
+        return redirect(url_for("conflicts.index"))
+    return render_template(
+        "confirm_delete.html",
+        form=form,
+        what=f"the conflict “{conflict.name}”",
+        dependents=service.dependents(db.session, conflict),
+        blockers=None,
+        cancel_url=url_for("conflicts.detail", slug=slug),
+    )

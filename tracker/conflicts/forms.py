@@ -1,0 +1,47 @@
+"""Forms for conflicts and their phase changes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
+from tracker import rules
+from tracker.forms.fields import date_field, text_field, version_field, vocab_field
+from tracker.forms.validators import not_before, rule
+from tracker.vocab import ConflictType, Phase
+
+
+class ConflictForm(FlaskForm):
+    name = text_field("Name", "name", required=True)
+    slug = text_field(
+        "Short name in URLs",
+        "slug",
+        required=True,
+        description="Lower-case letters, digits and hyphens, e.g. camp-david.",
+    )
+    type = vocab_field(ConflictType, "Type", description="Interstate, intrastate, secessionist, self-determination or internationalized intrastate.")
+    region = text_field("Region", "region", required=True)
+    start_date = date_field("Start date", required=True)
+    end_date = date_field(
+        "End date", description="Leave empty while the conflict goes on.", check=not_before("start_date")
+    )
+    summary = text_field("Summary", "summary", area=True)
+    ucdp_id = text_field("UCDP conflict id", "external_id")
+    acled_id = text_field("ACLED id", "external_id")
+    pax_process = text_field("PA-X peace process", "pax_process")
+    version = version_field()
+    submit = SubmitField("Save conflict")
+
+    def validate_slug(self, field) -> None:  # noqa: ANN001
+        rule(rules.slug)(self, field)
+
+
+class NewConflictForm(ConflictForm):
+    phase = vocab_field(Phase, "Current phase", description="Where the conflict stands in its life cycle now.")
+    phase_since = date_field("In that phase since", required=True)
+
+
+class PhaseForm(FlaskForm):
+    phase = vocab_field(Phase, "Phase")
+    since = date_field("Since", required=True)
+    note = text_field("Note", "note", area=True)
+    submit = SubmitField("Record phase change")

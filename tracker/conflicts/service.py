@@ -1,0 +1,74 @@
+"""Changes to conflicts and their phase history (audited; the caller commits)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker import saving
+from tracker.models import Activity, Conflict, Participation, PhaseChange
+from tracker.rules import FieldError
+from tracker.vocab import Phase
+
+FIELDS = ("name", "slug", "type", "region", "start_date", "end_date", "summary",
+          "ucdp_id", "acled_id", "pax_process")  # fmt: skip
+
+
+def _check_unique(session: Session, values: dict[str, Any], exclude_id: int | None) -> None:
+    saving.ensure_unique(session, Conflict.slug, values["slug"], exclude_id=exclude_id, field="slug")
+    saving.ensure_unique(session, Conflict.name, values["name"], exclude_id=exclude_id, field="name")
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out = {k: values.get(k) for k in FIELDS}
+    for optional in ("ucdp_id", "acled_id", "pax_process"):
+        out[optional] = out[optional] or None
+    out["summary"] = out["summary"] or ""
+    return out
+
+
+def create_conflict(session: Session, values: dict[str, Any], *, phase: Phase, since: date) -> Conflict:
+    """A new conflict with its first phase."""
+    values = _clean(values)
+    _check_unique(session, values, None)
+    conflict = saving.create(session, Conflict(**values, phases=[], participations=[], activities=[]))
+    add_phase(session, conflict, phase=phase, since=since, note="")
+    return conflict
+
+
+def update_conflict(session: Session, conflict: Conflict, values: dict[str, Any], *, version: int | None) -> Conflict:
+    """Change a conflict's fields, unless someone saved it since ``version``."""
+    values = _clean(values)
+    _check_unique(session, values, conflict.id)
+
+    return saving.update_fields(session, conflict, values, version=version)
+
+
+def add_phase(session: Session, conflict: Conflict, *, phase: Phase, since: date, note: str) -> PhaseChange:
+    """Record that the conflict entered ``phase`` on ``since``."""
+    taken = session.scalar(
+        sa.select(PhaseChange.id).where(PhaseChange.conflict_id == conflict.id, PhaseChange.since == since)
+    )
+    if taken is not None:
+        raise FieldError("since", f"a phase change is already recorded on {since.isoformat()}")
+    return saving.create(session, PhaseChange(conflict_id=conflict.id, phase=phase, since=since, note=note or ""))
+
+
+def dependents(session: Session, conflict: Conflict) -> dict[str, int]:
+    """What deleting the conflict would delete with it."""
+    def count(model: Any) -> int:
+        return session.scalar(sa.select(sa.func.count()).select_from(model).where(model.conflict_id == conflict.id))
+
+    return {
+        "phase changes": count(PhaseChange),
+        "participations": count(Participation),
+        "activities (with their parties and sources)": count(Activity),
+    }
+
+
+def delete_conflict(session: Session, conflict: Conflict) -> None:
+    """Delete the conflict and everything recorded under it."""
+    saving.delete(session, conflict)

@@ -1,0 +1,79 @@
+"""Fields for the codebook vocabularies, partial dates and free text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from tracker import rules
+from tracker.forms.validators import clean_text, rule
+from tracker.vocab import Vocab
+
+
+def vocab_field(vocab: type[Vocab], label: str, *, required: bool = True, description: str = "") -> SelectField:
+    """A select of the vocabulary's labels posting its keys; unknown keys are refused."""
+    choices = ([] if required else [("", "—")]) + vocab.choices()
+    if required:
+        choices = [("", "Choose…"), *choices]
+    return SelectField(
+        label,
+        choices=choices,
+        validate_choice=False,
+        validators=[DataRequired() if required else Optional(), rule(lambda key: rules.vocab(vocab, key))],
+        description=description,
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a multi-valued vocabulary (motives, kinds of support)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def vocab_multi_field(vocab: type[Vocab], label: str, description: str = "") -> MultiCheckboxField:
+    def check(keys: list[str]) -> list[Vocab]:
+        return [rules.vocab(vocab, key) for key in keys]
+
+    return MultiCheckboxField(
+        label, choices=vocab.choices(), validate_choice=False, validators=[rule(check)], description=description
+    )
+
+
+def text_field(label: str, name: str, *, required: bool = False, area: bool = False, description: str = "", **kw: Any) -> StringField:
+    """Free text cleaned by the text rule; the limit also shows as ``maxlength``."""
+    cls = TextAreaField if area else StringField
+    limit = rules.MAX_LENGTH.get(name)
+    render_kw = {"maxlength": limit} if limit and not area else {}
+    if area:
+        render_kw["rows"] = 4
+    validators = [DataRequired()] if required else [Optional(strip_whitespace=False)]
+    return cls(label, validators=[*validators, clean_text(name, required=required)], description=description, render_kw=render_kw | kw)
+
+
+def partial_date_field(label: str, *, required: bool = True, description: str = "") -> StringField:
+    """A date at day, month or year precision: ``1978-09-17``, ``1978-09`` or ``1978``."""
+    return StringField(
+        label,
+        validators=[DataRequired() if required else Optional(), rule(rules.partial_date)],
+        description=description or "YYYY-MM-DD, or YYYY-MM / YYYY when the record is no more precise.",
+        render_kw={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "maxlength": 10},
+    )
+
+
+def date_field(label: str, *, required: bool = False, description: str = "", check: Any = None) -> DateField:
+    """An HTML date input (``check``: one more validator, e.g. ``not_before``)."""
+    return DateField(
+        label,
+        validators=[DataRequired() if required else Optional(), *([check] if check else [])],
+        description=description,
+        render_kw={"min": "1800-01-01", "max": "2100-12-31"},
+    )
+
+
+def version_field() -> IntegerField:
+    """The record version the form was opened on (the lost-update check)."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])

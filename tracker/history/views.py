@@ -1,0 +1,61 @@
+"""History pages. The queries live in ``tracker.audit``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, render_template, request
+
+from tracker import audit
+from tracker.auth.access import requires
+from tracker.extensions import db
+from tracker.models import User
+from tracker.pagination import paginate
+
+bp = Blueprint("history", __name__, url_prefix="/history")
+
+
+def _date_arg(name: str, errors: list[str]) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"“{raw}” is not a date (YYYY-MM-DD); the {name} filter was ignored.")
+        return None
+
+
+@bp.get("/")
+@requires("audit_log")
+def log() -> str:
+    """Every change, newest first, filterable by user and date range."""
+    errors: list[str] = []
+    user_id = request.args.get("user", type=int)
+    if request.args.get("user") and user_id is None:
+        errors.append("Unknown user filter; it was ignored.")
+    since, until = _date_arg("since", errors), _date_arg("until", errors)
+    if since and until and until < since:
+        errors.append("The “until” date is before the “since” date; showing nothing would hide that.")
+        since = until = None
+    page = paginate(
+        db.session,
+        audit.log(user_id=user_id, since=since, until=until),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
+    users = db.session.scalars(sa.select(User).order_by(User.email)).all()
+    return render_template(
+        "history/log.html", page=page, users=users, errors=errors, user_id=user_id, since=since, until=until
+    )
+
+
+@bp.get("/<record_type>/<int:record_id>")
+@requires("read")
+def record(record_type: str, record_id: int) -> str:
+    """The history of one record."""
+    if record_type not in audit.RECORD_TYPES.values() or record_type == "user":
+        abort(404, description="No such kind of record.")
+    entries = db.session.scalars(audit.history(record_type, record_id)).all()
+    return render_template("history/record.html", entries=entries, record_type=record_type, record_id=record_id)

@@ -1,0 +1,28 @@
+"""The participation form: a party's role in a conflict."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SubmitField
+from wtforms.validators import Optional
+
+from tracker.forms.fields import date_field, text_field, version_field, vocab_field, vocab_multi_field
+from tracker.forms.validators import not_before
+from tracker.parties.forms import party_select
+from tracker.vocab import Capacity, Leverage, Motive, Role, SupportKind
+
+
+class ParticipationForm(FlaskForm):
+    party = party_select("Party")
+    role = vocab_field(Role, "Role", description="Direct party; supporter of one side; or third party (mediator, facilitator, ...).")
+    supports = SelectField("Supports", coerce=int, validate_choice=True, validators=[Optional()],
+                           description="For a supporter: the party of this conflict it backs.")
+    support_kinds = vocab_multi_field(SupportKind, "Kinds of support")
+    capacity = vocab_field(Capacity, "Capacity", required=False, description="For a third party.")
+    motives = vocab_multi_field(Motive, "Motives", description="Why the third party intervenes.")
+    leverage = vocab_field(Leverage, "Leverage", required=False)
+    since = date_field("From")
+    until = date_field("Until", check=not_before("since"))
+    notes = text_field("Notes", "notes", area=True)
+    version = version_field()
+    submit = SubmitField("Save role")

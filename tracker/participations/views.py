@@ -1,0 +1,95 @@
+"""Forms for a party's role in a conflict."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import requires
+from tracker.conflicts.editing import conflict_or_404
+from tracker.extensions import db
+from tracker.forms.common import ConfirmForm
+from tracker.forms.handling import submit
+from tracker.models import Conflict, Participation, Party
+from tracker.participations import service
+from tracker.participations.forms import ParticipationForm
+from tracker.parties.queries import party_choices
+
+bp = Blueprint("participations", __name__)
+
+
+def _form(conflict: Conflict, **kwargs: object) -> ParticipationForm:
+    form = ParticipationForm(**kwargs)
+    form.party.choices = [(0, "Choose…"), *db.session.execute(party_choices()).all()]
+    in_conflict = db.session.execute(
+        sa.select(Party.id, Party.name)
+        .where(Party.id.in_(sa.select(Participation.party_id).where(Participation.conflict_id == conflict.id)))
+        .order_by(Party.name)
+    ).all()
+    form.supports.choices = [(0, "—"), *in_conflict]
+    return form
+
+
+def _values(form: ParticipationForm) -> dict:
+    return form.data | {"party_id": form.party.data, "supports_id": form.supports.data or None}
+
+
+@bp.route("/conflicts/<slug>/roles/new", methods=["GET", "POST"])
+@requires("edit")
+def new(slug: str) -> str | Response:
+    conflict = conflict_or_404(slug)
+    form = _form(conflict)
+
+    def save() -> str:
+        service.create_participation(db.session, conflict.id, _values(form))
+        return url_for("conflicts.detail", slug=slug) + "#parties-heading"
+
+    return submit(form, save, done="Role recorded.") or render_template(
+        "form.html", form=form, title=f"New role in {conflict.name}", cancel_url=url_for("conflicts.detail", slug=slug)
+    )
+
+
+def participation_or_404(participation_id: int) -> Participation:
+    return service.load_for_edit(db.session, participation_id) or abort(404, description="No such role.")
+
+
+@bp.route("/roles/<int:participation_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit(participation_id: int) -> str | Response:
+    row = participation_or_404(participation_id)
+    form = _form(row.conflict, obj=row)
+    if not form.is_submitted():
+        form.party.data, form.supports.data = row.party_id, row.supports_id or 0
+        form.support_kinds.data = [k.value for k in row.support_kinds]
+        form.motives.data = [m.value for m in row.motives]
+        form.version.data = row.version
+
+    def save() -> str:
+        service.update_participation(db.session, row, _values(form), version=form.version.data)
+        return url_for("conflicts.detail", slug=row.conflict.slug) + "#parties-heading"
+
+    return submit(form, save) or render_template(
+        "form.html", form=form, title=f"Role of {row.party.name} in {row.conflict.name}",
+        cancel_url=url_for("conflicts.detail", slug=row.conflict.slug),
+    )
+
+
+@bp.route("/roles/<int:participation_id>/delete", methods=["GET", "POST"])
+@requires("delete")
+def delete(participation_id: int) -> str | Response:
+    row = participation_or_404(participation_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        slug = row.conflict.slug
+        service.delete_participation(db.session, row)
+        db.session.commit()
+        flash("Role deleted.", "success")
+        return redirect(url_for("conflicts.detail", slug=slug))
+    n = service.activities_involving(db.session, row)
+    return render_template(
+        "confirm_delete.html", form=form, what=f"the role of {row.party.name} in {row.conflict.name}",
+        dependents=None, blockers=None,
+        note=f"{row.party.name} stays linked to {n} activities of this conflict; "
+        "give it another role there if it keeps taking part." if n else None, cancel_url=url_for("conflicts.detail", slug=row.conflict.slug),
+    )

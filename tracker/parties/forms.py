@@ -1,0 +1,57 @@
+"""Forms for parties and recognitions."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SubmitField
+from wtforms.validators import DataRequired
+
+from tracker import rules
+from tracker.forms.fields import date_field, text_field, version_field, vocab_field
+from tracker.forms.validators import not_before, rule
+from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus
+
+
+class PartyForm(FlaskForm):
+    name = text_field("Name", "name", required=True, description="The common name, used everywhere in the tracker.")
+    full_name = text_field("Formal name", "full_name")
+    kind = vocab_field(PartyKind, "Kind")
+    recognition_status = vocab_field(
+        RecognitionStatus,
+        "Recognition status",
+        description="International standing; only states and state-like authorities have one "
+        "(others: Not applicable).",
+    )
+    country_code = text_field("Country code", "country_code", description="ISO 3166-1 alpha-3, e.g. EST.")
+    description = text_field("Description", "description", area=True)
+    version = version_field()
+    submit = SubmitField("Save party")
+
+    def validate_country_code(self, field) -> None:  # noqa: ANN001
+        rule(rules.country_code)(self, field)
+
+    def validate_recognition_status(self, field) -> None:  # noqa: ANN001
+        rule(lambda status: rules.recognition_status(self.kind.data, status), replace=False)(self, field)
+
+
+def party_select(label: str) -> SelectField:
+    """A party picker: a select that jumps by typing (choices set by the view)."""
+    return SelectField(label, coerce=int, validate_choice=True, validators=[DataRequired()])
+
+
+class RecognitionForm(FlaskForm):
+    recognizer = party_select("Recognizer")
+    recognized = party_select("Recognized")
+    status = vocab_field(RecognitionKind, "Stance")
+    since = date_field("Since", required=True)
+    until = date_field("Until", check=not_before("since"))
+    source = text_field("Source", "source")
+    source_url = text_field("Source URL", "url")
+    version = version_field()
+    submit = SubmitField("Save recognition")
+
+    def validate_source_url(self, field) -> None:  # noqa: ANN001
+        rule(rules.url)(self, field)
+
+    def validate_recognized(self, field) -> None:  # noqa: ANN001
+        rule(lambda other: rules.distinct_parties(self.recognizer.data, other), replace=False)(self, field)

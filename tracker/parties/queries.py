@@ -1,0 +1,73 @@
+"""Queries behind the party list and party page (``Select``s, eager-loading what they show)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.models import Activity, ActivityParty, Participation, Party, Recognition
+
+
+def party_list(*, q: str = "", kind: str | None = None) -> sa.Select:
+    """Parties by name, optionally those whose names contain ``q`` or of one kind."""
+    stmt = sa.select(Party).order_by(Party.name)
+    if q:
+        pattern = f"%{q}%"
+        stmt = stmt.where(sa.or_(Party.name.ilike(pattern), Party.full_name.ilike(pattern)))
+    if kind:
+        stmt = stmt.where(Party.kind == kind)
+    return stmt
+
+
+def party_choices() -> sa.Select:
+    """``(id, name)`` of every party, for pickers."""
+    return sa.select(Party.id, Party.name).order_by(Party.name)
+
+
+def recognitions_of(party_id: int) -> sa.Select:
+    """Recognitions the party gives or receives, with both ends loaded, oldest first."""
+    return (
+        sa.select(Recognition)
+        .where(sa.or_(Recognition.recognizer_id == party_id, Recognition.recognized_id == party_id))
+        .options(selectinload(Recognition.recognizer), selectinload(Recognition.recognized))
+        .order_by(Recognition.since, Recognition.id)
+    )
+
+
+def roles_of(party_id: int) -> sa.Select:
+    """The party's participations across conflicts."""
+    return (
+        sa.select(Participation)
+        .where(Participation.party_id == party_id)
+        .options(
+            selectinload(Participation.conflict),
+            selectinload(Participation.supports),
+            selectinload(Participation.support_kind_rows),
+            selectinload(Participation.motive_rows),
+        )
+        .order_by(Participation.since, Participation.id)
+    )
+
+
+def activities_of(party_id: int) -> sa.Select:
+    """Activities the party took part in, oldest first, with conflict and parties loaded."""
+    involved = sa.select(ActivityParty.activity_id).where(ActivityParty.party_id == party_id)
+    return (
+        sa.select(Activity)
+        .where(Activity.id.in_(involved))
+        .options(
+            selectinload(Activity.conflict),
+            selectinload(Activity.parties).selectinload(ActivityParty.party),
+            selectinload(Activity.sources),
+        )
+        .order_by(Activity.date, Activity.id)
+    )
+
+
+def recognitions_among(party_ids: list[int]) -> sa.Select:
+    """Recognitions whose both ends are among ``party_ids`` (for a conflict's matrix)."""
+    return (
+        sa.select(Recognition)
+        .where(Recognition.recognizer_id.in_(party_ids), Recognition.recognized_id.in_(party_ids))
+        .order_by(Recognition.since, Recognition.id)
+    )

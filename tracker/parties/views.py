@@ -1,0 +1,180 @@
+"""Party pages and the forms that change parties and recognitions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import requires
+from tracker.extensions import db
+from tracker.forms.common import ConfirmForm
+from tracker.forms.handling import submit
+from tracker.models import Party, Recognition
+from tracker.pagination import paginate
+from tracker.parties import queries, service
+from tracker.parties.forms import PartyForm, RecognitionForm
+from tracker.vocab import PartyKind
+
+bp = Blueprint("parties", __name__, url_prefix="/parties")
+
+
+def party_or_404(party_id: int) -> Party:
+    return db.session.get(Party, party_id) or abort(404, description="No such party.")
+
+
+@bp.get("/")
+@requires("read")
+def index() -> str:
+    """Every party, searchable by name and filterable by kind."""
+    q = request.args.get("q", "").strip()[:200]
+    kind = request.args.get("kind") or None
+    error = None
+    if kind and kind not in PartyKind.keys():
+        error, kind = f"“{kind}” is not a kind of party; showing every kind.", None
+    page = paginate(
+        db.session, queries.party_list(q=q, kind=kind), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
+    return render_template("parties/index.html", page=page, q=q, kind=kind, error=error)
+
+
+@bp.get("/<int:party_id>")
+@requires("read")
+def detail(party_id: int) -> str:
+    """A party: kind, standing, recognitions, roles across conflicts, activities."""
+    party = party_or_404(party_id)
+    recognitions = db.session.scalars(queries.recognitions_of(party_id)).all()
+    page = paginate(
+        db.session, queries.activities_of(party_id), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "parties/detail.html",
+        party=party,
+        given=[r for r in recognitions if r.recognizer_id == party_id],
+        received=[r for r in recognitions if r.recognized_id == party_id],
+        roles=db.session.scalars(queries.roles_of(party_id)).all(),
+        page=page,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("edit")
+def new() -> str | Response:
+    form = PartyForm()
+
+    def save() -> str:
+        party = service.create_party(db.session, form.data)
+        return url_for("parties.detail", party_id=party.id)
+
+    return submit(form, save, done="Party recorded.") or render_template(
+        "form.html", form=form, title="New party", cancel_url=url_for("parties.index")
+    )
+
+
+@bp.route("/<int:party_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit(party_id: int) -> str | Response:
+    party = party_or_404(party_id)
+    form = PartyForm(obj=party)
+    if not form.is_submitted():
+        form.version.data = party.version
+
+    def save() -> str:
+        service.update_party(db.session, party, form.data, version=form.version.data)
+        return url_for("parties.detail", party_id=party.id)
+
+    return submit(form, save) or render_template(
+        "form.html", form=form, title=f"Edit {party.name}", cancel_url=url_for("parties.detail", party_id=party_id)
+    )
+
+
+@bp.route("/<int:party_id>/delete", methods=["GET", "POST"])
+@requires("delete")
+def delete(party_id: int) -> str | Response:
+    """Confirm, then delete a party that nothing refers to."""
+    party = party_or_404(party_id)
+    refs = service.references(db.session, party)
+    form = ConfirmForm()
+    if form.validate_on_submit() and not any(refs.values()):
+        service.delete_party(db.session, party)
+        db.session.commit()
+        flash(f"Deleted {party.name}.", "success")
+        return redirect(url_for("parties.index"))
+    status = 409 if request.method == "POST" and any(refs.values()) else 200
+    return render_template(
+        "confirm_delete.html",
+        form=form,
+        what=f"the party “{party.name}”",
+        dependents=None,
+        blockers=refs if any(refs.values()) else None,
+        cancel_url=url_for("parties.detail", party_id=party_id),
+    ), status
+
+
+def _recognition_form(**kwargs: object) -> RecognitionForm:
+    form = RecognitionForm(**kwargs)
+    choices = db.session.execute(queries.party_choices()).all()
+    form.recognizer.choices = [(0, "Choose…")] + [(pid, name) for pid, name in choices]
+    form.recognized.choices = form.recognizer.choices
+    return form
+
+
+def _recognition_values(form: RecognitionForm) -> dict:
+    return form.data | {"recognizer_id": form.recognizer.data, "recognized_id": form.recognized.data}
+
+
+@bp.route("/recognitions/new", methods=["GET", "POST"])
+@requires("edit")
+def new_recognition() -> str | Response:
+    form = _recognition_form()
+    if not form.is_submitted():
+        form.recognizer.data = request.args.get("recognizer", type=int)
+        form.recognized.data = request.args.get("recognized", type=int)
+
+    def save() -> str:
+        rec = service.create_recognition(db.session, _recognition_values(form))
+        return url_for("parties.detail", party_id=rec.recognizer_id)
+
+    return submit(form, save, done="Recognition recorded.") or render_template(
+        "form.html", form=form, title="New recognition", intro="Who stands towards whom, since when.",
+        cancel_url=url_for("parties.index"),
+    )
+
+
+def recognition_or_404(recognition_id: int) -> Recognition:
+    return db.session.get(Recognition, recognition_id) or abort(404, description="No such recognition.")
+
+
+@bp.route("/recognitions/<int:recognition_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit_recognition(recognition_id: int) -> str | Response:
+    rec = recognition_or_404(recognition_id)
+    form = _recognition_form(obj=rec)
+    if not form.is_submitted():
+        form.recognizer.data, form.recognized.data = rec.recognizer_id, rec.recognized_id
+        form.version.data = rec.version
+
+    def save() -> str:
+        service.update_recognition(db.session, rec, _recognition_values(form), version=form.version.data)
+        return url_for("parties.detail", party_id=rec.recognizer_id)
+
+    return submit(form, save) or render_template(
+        "form.html", form=form, title="Edit recognition", cancel_url=url_for("parties.detail", party_id=rec.recognizer_id)
+    )
+
+
+@bp.route("/recognitions/<int:recognition_id>/delete", methods=["GET", "POST"])
+@requires("delete")
+def delete_recognition(recognition_id: int) -> str | Response:
+    rec = recognition_or_404(recognition_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        party_id = rec.recognizer_id
+        service.delete_recognition(db.session, rec)
+        db.session.commit()
+        flash("Recognition deleted.", "success")
+        return redirect(url_for("parties.detail", party_id=party_id))
+    return render_template(
+        "confirm_delete.html", form=form, what="this recognition", dependents=None, blockers=None,
+        cancel_url=url_for("parties.detail", party_id=rec.recognizer_id),
+    )
