@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -153,15 +154,24 @@ PASSWORDS = {role: f"{role}-password-123" for role in ("viewer", "analyst", "adm
 @pytest.fixture
 def users(session: Session) -> dict[str, "User"]:
     """One active user per role: ``viewer@example.org``, ``analyst@…``, ``admin@…``."""
-    from tracker.users import create_user
+    from tracker.models import User
     from tracker.vocab import UserRole
 
     made = {
-        role: create_user(session, email=f"{role}@example.org", role=UserRole(role), password=PASSWORDS[role])
+        role: User(email=f"{role}@example.org", name="", role=UserRole(role), password_hash=_hash(role), active=True, session_epoch=0)
         for role in PASSWORDS
     }
+    session.add_all(made.values())
     session.commit()
     return made
+
+
+@lru_cache
+def _hash(role: str) -> str:
+    """scrypt is slow on purpose: hash each test password once per run."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORDS[role])
 
 
 class AuthActions:

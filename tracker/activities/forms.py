@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, SubmitField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from tracker import rules
 from tracker.forms.fields import date_field, partial_date_field, text_field, version_field, vocab_field
@@ -23,10 +23,6 @@ from tracker.vocab import (
 
 PARTY_ROWS = 6
 SOURCE_ROWS = 3
-
-
-def _help(vocab: type, intro: str) -> str:
-    return intro + " " + "; ".join(m.label for m in vocab) + "."
 
 
 class PartyLinkForm(Form):
@@ -55,11 +51,16 @@ class ActivityForm(FlaskForm):
     date = partial_date_field("Date")
     end_date = date_field("End date", description="For events that ran over several days.", check=not_before("date"))
     type = vocab_field(ActivityType, "Type of activity")
-    track = vocab_field(Track, "Track", description=_help(Track, "Official (1), officials in a personal capacity or an NGO between officials (1.5), unofficial (2):"))
-    scope = vocab_field(Scope, "Scope")
+    track = vocab_field(
+        Track,
+        "Track",
+        description="1: official, government to government. 1.5: officials in a personal capacity, "
+        "or an NGO mediating between official parties. 2: unofficial.",
+    )
+    scope = vocab_field(Scope, "Scope", description="Between two states, several, a region, or globally through IGOs.")
     official_level = vocab_field(OfficialLevel, "Official level", description="The highest level present; raising it signals commitment.")
-    form = vocab_field(FormOfInteraction, "Form")
-    purpose = vocab_field(Purpose, "Purpose")
+    form = vocab_field(FormOfInteraction, "Form", description="Written, formal meeting, informal conversation, or a mix.")
+    purpose = vocab_field(Purpose, "Purpose", description="Coercing, persuading, adjusting the relationship, or reaching an agreement.")
     effect = vocab_field(Effect, "Effect on the conflict")
     incentive = vocab_field(Incentive, "Incentive", required=False, description="Carrot (aid, trade, arms sales) or stick (sanctions, expulsion, force).")
     title = text_field("Title", "title", required=True)
@@ -96,8 +97,8 @@ class ActivityForm(FlaskForm):
             elif row.role.data and not row.party.data:
                 row.party.errors = [*row.party.errors, "Choose the party that had this role."]
         if any(row.errors for row in field):
-            raise rules.RuleError("check the parties")
+            raise ValidationError("Check the parties marked below.")
 
     def validate_sources(self, field) -> None:  # noqa: ANN001
         if not self.source_pairs():
-            raise rules.RuleError("An activity needs at least one source: a citation or a URL.")
+            raise ValidationError("An activity needs at least one source: a citation or a URL.")

@@ -20,6 +20,7 @@ def load_for_edit(session: Session, participation_id: int) -> Participation | No
         .options(
             selectinload(Participation.conflict),
             selectinload(Participation.party),
+            selectinload(Participation.supports),
             selectinload(Participation.support_kind_rows),
             selectinload(Participation.motive_rows),
         )

@@ -21,13 +21,13 @@ bp = Blueprint("participations", __name__)
 
 def _form(conflict: Conflict, **kwargs: object) -> ParticipationForm:
     form = ParticipationForm(**kwargs)
-    form.party.choices = [(0, "Choose…"), *db.session.execute(party_choices()).all()]
+    form.party.choices = [(0, "Choose…"), *(tuple(row) for row in db.session.execute(party_choices()))]
     in_conflict = db.session.execute(
         sa.select(Party.id, Party.name)
         .where(Party.id.in_(sa.select(Participation.party_id).where(Participation.conflict_id == conflict.id)))
         .order_by(Party.name)
     ).all()
-    form.supports.choices = [(0, "—"), *in_conflict]
+    form.supports.choices = [(0, "—"), *(tuple(row) for row in in_conflict)]
     return form
 
 

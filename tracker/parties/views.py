@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -142,7 +142,9 @@ def new_recognition() -> str | Response:
 
 
 def recognition_or_404(recognition_id: int) -> Recognition:
-    return db.session.get(Recognition, recognition_id) or abort(404, description="No such recognition.")
+    options = [selectinload(Recognition.recognizer), selectinload(Recognition.recognized)]
+    rec = db.session.get(Recognition, recognition_id, options=options)
+    return rec or abort(404, description="No such recognition.")
 
 
 @bp.route("/recognitions/<int:recognition_id>/edit", methods=["GET", "POST"])
