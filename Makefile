@@ -25,6 +25,7 @@ install-test: $(BIN)/activate
 run: install
 	$(BIN)/flask --app tracker db upgrade
 	$(BIN)/flask --app tracker seed
+	$(BIN)/flask --app tracker first-admin
 	@echo "Serving the tracker on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
 	$(BIN)/flask --app tracker run --host $(HOST) --port $(PORT)
 

@@ -35,3 +35,14 @@ def test_create_user_refuses_duplicates_short_passwords_and_bad_roles(runner, se
     bad = runner.invoke(args=["create-user", "--email", "not-an-address", "--password", "long enough pw"])
     assert bad.exit_code != 0 and "is not an e-mail address" in bad.output
     assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_first_admin_is_created_once_with_a_printed_password(runner, session: Session) -> None:  # noqa: ANN001
+    first = runner.invoke(args=["first-admin"])
+    assert first.exit_code == 0, first.output
+    password = first.output.split("with the password ")[1].split()[0]
+    admin = session.scalars(sa.select(User)).one()
+    assert admin.role == "admin" and verify_password(admin, password)
+    second = runner.invoke(args=["first-admin"])
+    assert "Users exist already" in second.output
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 
 from tracker.extensions import db
+from tracker.models import User
 from tracker.rules import RuleError
 from tracker.seeding import DEFAULT_SEED_DIR, SeedError, load_seed
 from tracker.users import create_user
@@ -69,7 +72,22 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
+@click.command("first-admin")
+@click.option("--email", default="admin@example.org", show_default=True)
+def first_admin_command(email: str) -> None:
+    """On a database with no users, create an admin with a random password and print it."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        click.echo("Users exist already: sign in with your account (an admin adds more under Users).")
+        return
+    password = secrets.token_urlsafe(12)
+    create_user(db.session, email=email, role=UserRole.ADMIN, password=password, name="First admin")
+    db.session.commit()
+    click.echo(f"Created the first admin. Sign in as {email} with the password {password}")
+    click.echo("(shown once: note it, then add named accounts under Users).")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(first_admin_command)

@@ -22,9 +22,15 @@ def url_with(**changes: Any) -> str:
 
 def init_app(app: Flask) -> None:
     """Blueprints, template filters and globals."""
-    from tracker import activities, auth, conflicts, history, participations, parties, search
+    from tracker.activities import views as activities
     from tracker.auth import access
+    from tracker.auth import views as auth
     from tracker.conflicts import editing  # noqa: F401  (adds the editing routes to the blueprint)
+    from tracker.conflicts import views as conflicts
+    from tracker.history import views as history
+    from tracker.participations import views as participations
+    from tracker.parties import views as parties
+    from tracker.search import views as search
 
     access.init_app(app)
     for area in (auth, conflicts, parties, participations, activities, history, search):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from tracker import rules
@@ -68,7 +68,7 @@ def date_field(label: str, *, required: bool = False, description: str = "", che
     """An HTML date input (``check``: one more validator, e.g. ``not_before``)."""
     return DateField(
         label,
-        validators=[DataRequired() if required else Optional(), *([check] if check else [])],
+        validators=[InputRequired() if required else Optional(), *([check] if check else [])],
         description=description,
         render_kw={"min": "1800-01-01", "max": "2100-12-31"},
     )

@@ -1,5 +1,1 @@
 """Parties and who recognizes whom."""
-
-from tracker.parties.views import bp
-
-__all__ = ["bp"]

@@ -1,5 +1,1 @@
 """Search across conflicts, parties and activities."""
-
-from tracker.search.views import bp
-
-__all__ = ["bp"]

@@ -1,0 +1,156 @@
+"""The conflict page's timeline filter, recognition matrix, the party page and search."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tests.factories import make_activity, make_conflict, make_participation, make_party
+from tracker.models import Conflict, Recognition
+from tracker.vocab import ActivityPartyRole as R
+
+
+@pytest.fixture
+def story(session: Session):  # noqa: ANN201
+    """Georgia–Abkhazia in miniature: four activities, three recognitions."""
+    conflict = make_conflict(session, slug="ga", name="Georgia–Abkhazia")
+    georgia = make_party(session, name="Georgia")
+    abkhazia = make_party(session, name="Abkhazia", kind="state_like", recognition_status="partially_recognized")
+    russia = make_party(session, name="Russia")
+    un = make_party(session, name="United Nations", kind="igo", recognition_status="not_applicable")
+    for p in (georgia, abkhazia, russia, un):
+        make_participation(session, conflict, p)
+    make_activity(session, conflict, [(un, R.MEDIATOR), (georgia, R.PARTICIPANT)], title="Geneva round",
+                  date=date(1993, 11, 30), track="1", type="negotiation_round", official_level="senior_official")
+    make_activity(session, conflict, [(russia, R.MEDIATOR)], title="Moscow Agreement", date=date(1994, 5, 14),
+                  track="1", type="ceasefire", official_level="ministerial")
+    make_activity(session, conflict, [(un, R.INITIATOR)], title="Track two dialogue", date=date(2000, 6, 1),
+                  track="2", type="informal_consultation", official_level="unofficial", purpose="relationship")
+    make_activity(session, conflict, [(russia, R.INITIATOR), (abkhazia, R.TARGET)], title="Russia recognizes Abkhazia",
+                  date=date(2008, 8, 26), track="1", type="recognition_act", official_level="head_of_state", effect="escalating")
+    session.add_all([
+        Recognition(recognizer_id=russia.id, recognized_id=abkhazia.id, status="full", since=date(2008, 8, 26), source=""),
+        Recognition(recognizer_id=georgia.id, recognized_id=abkhazia.id, status="refuses", since=date(1992, 7, 23), source=""),
+        Recognition(recognizer_id=russia.id, recognized_id=abkhazia.id, status="engages", since=date(1994, 5, 14), until=date(2008, 8, 25), source=""),
+    ])  # fmt: skip
+    session.commit()
+    return {"georgia": georgia, "abkhazia": abkhazia, "russia": russia, "un": un}
+
+
+def _titles(client, url: str) -> list[str]:  # noqa: ANN001
+    page = unescape(client.get(url).get_data(as_text=True))
+    order = ["Geneva round", "Moscow Agreement", "Track two dialogue", "Russia recognizes Abkhazia"]
+    return [t for t in order if f">{t}</a></h3>" in page]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Geneva round", "Moscow Agreement", "Track two dialogue", "Russia recognizes Abkhazia"]),
+        ("track=2", ["Track two dialogue"]),
+        ("track=1&type=ceasefire&type=recognition_act", ["Moscow Agreement", "Russia recognizes Abkhazia"]),
+        ("level=head_of_state&level=ministerial", ["Moscow Agreement", "Russia recognizes Abkhazia"]),
+        ("purpose=relationship", ["Track two dialogue"]),
+        ("effect=escalating", ["Russia recognizes Abkhazia"]),
+        ("from=1994&to=2000-06", ["Moscow Agreement", "Track two dialogue"]),
+        ("to=1993", ["Geneva round"]),
+    ],
+)
+def test_timeline_filters(client, auth, story, query: str, expected: list[str]) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    assert _titles(client, f"/conflicts/ga?{query}") == expected
+
+
+def test_party_filter_uses_ids(client, auth, story) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    assert _titles(client, f"/conflicts/ga?party={story['russia'].id}") == ["Moscow Agreement", "Russia recognizes Abkhazia"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("track=3", "Filter “track”: unknown key '3'"),
+        ("from=2000&to=1990", "The date range is inverted"),
+        ("from=yesterday", "Filter “from”: 'yesterday' is not a date"),
+        ("party=999999", "no party has the id 999999"),
+        ("party=abc", "'abc' is not a party id"),
+        ("as_of=soon", "is not a date (YYYY-MM-DD)"),
+    ],
+)
+def test_bad_filters_say_so_and_never_fail(client, auth, story, query: str, message: str) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    response = client.get(f"/conflicts/ga?{query}")
+    assert response.status_code == 200
+    assert message in unescape(response.get_data(as_text=True))
+
+
+def test_filter_state_survives_in_page_links(client, auth, app_ctx, story) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    app_ctx.config["PAGE_SIZE"] = 1
+    try:
+        page = client.get("/conflicts/ga?track=1").get_data(as_text=True)
+    finally:
+        app_ctx.config["PAGE_SIZE"] = 50
+    assert 'href="/conflicts/ga?track=1&amp;page=2"' in page
+    assert '<option value="1" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("as_of", "russia_to_abkhazia", "georgia_to_abkhazia"),
+    [("1991-01-01", "—", "—"), ("2000-01-01", "Engages without recognition", "Refuses recognition"), ("2010-01-01", "Recognizes as a state", "Refuses recognition")],
+)
+def test_recognition_matrix_as_of_a_date(client, auth, story, as_of, russia_to_abkhazia, georgia_to_abkhazia) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    page = unescape(client.get(f"/conflicts/ga?as_of={as_of}").get_data(as_text=True))
+    matrix = page[page.index("recognition-matrix") :]
+    rows = {row.split("</th>")[0].split(">")[-1]: row for row in matrix.split('<th scope="row" class="text-start">')[1:]}
+    # columns are ordered by name: Abkhazia, Georgia, Russia (the UN is not a state)
+    assert "United Nations" not in matrix.split("</table>")[0]
+    assert rows["Russia"].split("<td")[1].split(">", 1)[1].startswith(russia_to_abkhazia)
+    assert rows["Georgia"].split("<td")[1].split(">", 1)[1].startswith(georgia_to_abkhazia)
+
+
+def test_party_page_shows_standing_recognitions_roles_and_activities(client, auth, story) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    page = unescape(client.get(f"/parties/{story['abkhazia'].id}").get_data(as_text=True))
+    assert "State-like authority (de facto)" in page and "Partially recognized" in page
+    received = page[page.index("Received") :]
+    assert "Russia" in received and "Recognizes as a state" in received and "Refuses recognition" in received
+    assert "Georgia–Abkhazia" in page and "Direct party" in page
+    assert "Russia recognizes Abkhazia" in page and "Geneva round" not in page
+
+
+def test_search_groups_results_by_kind(client, auth, story) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    page = unescape(client.get("/search?q=abkhazia").get_data(as_text=True))
+    conflicts, parties, activities = page.split('id="results-')[1:4]
+    assert "Georgia–Abkhazia" in conflicts
+    assert "Abkhazia" in parties
+    assert "Russia recognizes Abkhazia" in activities
+    cited = unescape(client.get("/search?q=Source").get_data(as_text=True))
+    assert "Geneva round" in cited  # matched through the source citation
+    assert client.get("/search?q=%25").status_code == 200
+    assert "control character" in unescape(client.get("/search?q=a%00b").get_data(as_text=True))
+
+
+def test_pages_with_filters_run_a_constant_number_of_statements(client, auth, session: Session, story, count_statements) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    urls = [f"/conflicts/ga?track=1&party={story['russia'].id}&from=1990", f"/parties/{story['russia'].id}", "/search?q=a", "/parties/"]
+    before = {}
+    for url in urls:
+        with count_statements() as counter:
+            assert client.get(url).status_code == 200
+        before[url] = counter.count
+    conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "ga")).one()
+    for i in range(30):
+        make_activity(session, conflict, [(story["russia"], R.INITIATOR), (story["un"], R.MEDIATOR)], title=f"Extra {i}", date=date(1995, 1, 1 + i % 28), track="1")
+        make_party(session, name=f"Extra party {i}")
+    session.commit()
+    for url in urls:
+        with count_statements() as counter:
+            client.get(url)
+        assert counter.count == before[url], url
