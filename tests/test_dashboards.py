@@ -1,0 +1,196 @@
+"""Dashboards: numbers computed by hand for a fixture conflict, compared with page and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tests.factories import make_activity, make_conflict, make_participation, make_party
+from tracker.vocab import ActivityPartyRole as R
+
+
+@pytest.fixture
+def fixture_conflict(session: Session):  # noqa: ANN201
+    """Seven activities over 1990–1993: 42 months, so quarterly buckets.
+
+    | date       | track | type               | level           | purpose   | effect        | incentive | parties        |
+    | 1990-01-10 | 1     | negotiation_round  | working_level   | agreement | de_escalating |           | A init, B tgt  |
+    | 1990-02-10 | 1     | negotiation_round  | ministerial     | agreement | de_escalating |           | A init, B tgt  |
+    | 1990-08-01 | 1.5   | mediation_session  | unofficial      | persuasive| neutral       |           | M med, A part  |
+    | 1991-03-05 | 1     | economic_sanction  | head_of_state   | coercive  | escalating    | stick     | C init, B tgt  |
+    | 1991-03-20 | 2     | informal_consultation | unofficial   | relationship | unknown    |           | M init         |
+    | 1993-06-01 | 1     | agreement          | senior_official | agreement | de_escalating | carrot    | A part, B part |
+    | 1993-06-02 | 1     | incentive_offer    | ministerial     | persuasive| de_escalating | carrot    | C init, A tgt  |
+    """
+    conflict = make_conflict(session, slug="fx", name="Fixture conflict")
+    a, b, c = make_party(session, name="Alpha"), make_party(session, name="Beta"), make_party(session, name="Gamma")
+    m = make_party(session, name="Mediator NGO", kind="ngo", recognition_status="not_applicable")
+    for p in (a, b, c, m):
+        make_participation(session, conflict, p)
+    rows = [
+        (date(1990, 1, 10), "1", "negotiation_round", "working_level", "agreement", "de_escalating", None, [(a, R.INITIATOR), (b, R.TARGET)]),
+        (date(1990, 2, 10), "1", "negotiation_round", "ministerial", "agreement", "de_escalating", None, [(a, R.INITIATOR), (b, R.TARGET)]),
+        (date(1990, 8, 1), "1.5", "mediation_session", "unofficial", "persuasive", "neutral", None, [(m, R.MEDIATOR), (a, R.PARTICIPANT)]),
+        (date(1991, 3, 5), "1", "economic_sanction", "head_of_state", "coercive", "escalating", "stick", [(c, R.INITIATOR), (b, R.TARGET)]),
+        (date(1991, 3, 20), "2", "informal_consultation", "unofficial", "relationship", "unknown", None, [(m, R.INITIATOR)]),
+        (date(1993, 6, 1), "1", "agreement", "senior_official", "agreement", "de_escalating", "carrot", [(a, R.PARTICIPANT), (b, R.PARTICIPANT)]),
+        (date(1993, 6, 2), "1", "incentive_offer", "ministerial", "persuasive", "de_escalating", "carrot", [(c, R.INITIATOR), (a, R.TARGET)]),
+    ]
+    for i, (day, track, kind, level, purpose, effect, incentive, parties) in enumerate(rows):
+        make_activity(session, conflict, parties, title=f"Event {i}", date=day, track=track, type=kind,
+                      official_level=level, purpose=purpose, effect=effect, incentive=incentive)  # fmt: skip
+    session.commit()
+    return {"a": a, "b": b, "c": c, "m": m}
+
+
+def _csv(client, url: str) -> list[dict[str, str]]:  # noqa: ANN001
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_track_counts_per_quarter(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    rows = _csv(client, "/conflicts/fx/dashboard/tracks.csv")
+    by_bucket = {r["quarter"]: (int(r["1"]), int(r["1.5"]), int(r["2"]), int(r["total"])) for r in rows}
+    assert by_bucket["1990-Q1"] == (2, 0, 0, 2)
+    assert by_bucket["1990-Q3"] == (0, 1, 0, 1)
+    assert by_bucket["1991-Q1"] == (1, 0, 1, 2)
+    assert by_bucket["1993-Q2"] == (2, 0, 0, 2)
+    assert by_bucket["1990-Q2"] == (0, 0, 0, 0)  # empty buckets are kept
+    assert list(by_bucket)[0] == "1990-Q1" and list(by_bucket)[-1] == "1993-Q2" and len(by_bucket) == 14
+
+
+def test_counts_by_type_purpose_effect(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    types = {r["type"]: int(r["count"]) for r in _csv(client, "/conflicts/fx/dashboard/types.csv")}
+    assert types["negotiation_round"] == 2 and types["agreement"] == 1 and types["ultimatum"] == 0
+    assert sum(types.values()) == 7
+    purposes = {r["purpose"]: int(r["count"]) for r in _csv(client, "/conflicts/fx/dashboard/purposes.csv")}
+    assert purposes == {"coercive": 1, "persuasive": 2, "relationship": 1, "agreement": 3}
+    effects = {r["effect"]: int(r["count"]) for r in _csv(client, "/conflicts/fx/dashboard/effects.csv")}
+    assert effects == {"escalating": 1, "de_escalating": 4, "neutral": 1, "unknown": 1}
+
+
+def test_level_ladder_marks_promotions_and_demotions(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    rows = _csv(client, "/conflicts/fx/dashboard/levels.csv")
+    alpha = [(r["quarter"], r["highest_level"], r["shift"]) for r in rows if r["party"] == "Alpha"]
+    # Q1 1990: max(working, ministerial) = ministerial; Q3 1990: unofficial (down); Q2 1992: max(senior, ministerial) = ministerial (up)
+    assert alpha == [("1990-Q1", "ministerial", ""), ("1990-Q3", "unofficial", "down"), ("1993-Q2", "ministerial", "up")]
+    gamma = [(r["quarter"], r["highest_level"], r["shift"]) for r in rows if r["party"] == "Gamma"]
+    assert gamma == [("1991-Q1", "head_of_state", ""), ("1993-Q2", "ministerial", "down")]
+
+
+def test_carrots_sticks_and_who_is_active(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    incentives = {r["quarter"]: (int(r["carrot"]), int(r["stick"])) for r in _csv(client, "/conflicts/fx/dashboard/incentives.csv")}
+    assert incentives["1991-Q1"] == (0, 1) and incentives["1993-Q2"] == (2, 0)
+    lanes = {(r["party"], r["quarter"]): int(r["activities"]) for r in _csv(client, "/conflicts/fx/dashboard/parties.csv")}
+    assert lanes[("Alpha", "1990-Q1")] == 2 and lanes[("Alpha", "1993-Q2")] == 2 and lanes[("Mediator NGO", "1991-Q1")] == 1
+    assert sum(v for (p, _), v in lanes.items() if p == "Beta") == 4
+
+
+def test_dashboard_honours_the_timeline_filters(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    tracks = _csv(client, "/conflicts/fx/dashboard/tracks.csv?track=1&from=1991")
+    assert sum(int(r["total"]) for r in tracks) == 3
+    assert list(tracks[0])[0] == "month"  # the filtered span, 1991-03 to 1993-06, is 28 months
+    party = fixture_conflict["m"].id
+    types = {r["type"]: int(r["count"]) for r in _csv(client, f"/conflicts/fx/dashboard/types.csv?party={party}")}
+    assert sum(types.values()) == 2
+
+
+def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    page = unescape(client.get("/conflicts/fx/dashboard").get_data(as_text=True))
+    assert "7 activities from 1990-01-10 to 1993-06-02, counted per quarter" in page
+    assert '<title>1990-Q1 · Track 1: 2</title>' in page
+    assert '<title>1990-Q3 · Track 1.5: 1</title>' in page
+    assert 'fill="#0072B2"' in page and 'fill="#E69F00"' in page  # track 1 and 1.5 colours
+    assert "<title>Alpha: Ministerial → Unofficial in 1990-Q3</title>" in page
+    assert "<title>Mediator NGO, 1991-Q1: 1 activities</title>" in page
+    assert page.count('class="data-table') == 7
+    assert "<script" not in page.split("</main>")[0]
+    link = f"/conflicts/fx?party={fixture_conflict['a'].id}&amp;from=1990-01-01&amp;to=1990-03-31#timeline-heading"
+    assert link.replace("&amp;", "&") in page.replace("&amp;", "&")
+
+
+def test_bad_filters_explain_on_the_page_and_400_for_csv(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    page = unescape(client.get("/conflicts/fx/dashboard?track=4&from=1995&to=1990").get_data(as_text=True))
+    assert "Filter “track”: unknown key '4'" in page and "The date range is inverted" in page
+    response = client.get("/conflicts/fx/dashboard/tracks.csv?party=424242")
+    assert response.status_code == 400 and "no party has the id 424242" in response.get_data(as_text=True)
+    assert client.get("/conflicts/fx/dashboard/nonsense.csv").status_code == 404
+
+
+def test_empty_conflict_explains_itself(client, auth, session: Session) -> None:  # noqa: ANN001
+    make_conflict(session, slug="quiet")
+    session.commit()
+    auth.login("viewer")
+    page = client.get("/conflicts/quiet/dashboard").get_data(as_text=True)
+    assert "No activities are recorded for this conflict yet" in page
+    filtered = client.get("/conflicts/fx-none/dashboard")
+    assert filtered.status_code == 404
+
+
+def test_dashboard_runs_a_constant_number_of_statements(client, auth, session: Session, fixture_conflict, count_statements) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    with count_statements() as small:
+        assert client.get("/conflicts/fx/dashboard?track=1").status_code == 200
+    from tracker.models import Conflict
+
+    conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "fx")).one()
+    extra = [make_party(session, name=f"Extra {i}") for i in range(5)]
+    for p in extra:
+        make_participation(session, conflict, p)
+    for i in range(60):
+        make_activity(session, conflict, [(extra[i % 5], R.INITIATOR)], title=f"More {i}", date=date(1993 + i % 9, 1 + i % 12, 1), track="1")
+    session.commit()
+    with count_statements() as big:
+        assert client.get("/conflicts/fx/dashboard?track=1").status_code == 200
+    assert big.count == small.count
+    with count_statements() as csv_count:
+        client.get("/conflicts/fx/dashboard/levels.csv")
+    with count_statements() as portfolio_small:
+        client.get("/portfolio")
+    make_conflict(session, slug="another")
+    session.commit()
+    with count_statements() as portfolio_big:
+        client.get("/portfolio")
+    assert portfolio_big.count == portfolio_small.count
+    assert csv_count.count < 20
+
+
+def test_portfolio_sorts_filters_and_mixes_tracks(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+    make_conflict(session, slug="other", name="Another conflict", region="Andes", type="intrastate")
+    session.commit()
+    auth.login("viewer")
+    page = unescape(client.get("/portfolio").get_data(as_text=True))
+    assert page.index("Another conflict") < page.index("Fixture conflict")
+    assert "1: 5 · 1.5: 1 · 2: 1" in page
+    by_count = unescape(client.get("/portfolio?sort=-activities").get_data(as_text=True))
+    assert by_count.index("Fixture conflict") < by_count.index("Another conflict")
+    andes = unescape(client.get("/portfolio?region=andes").get_data(as_text=True))
+    assert "Another conflict" in andes and "Fixture conflict" not in andes
+    bad = unescape(client.get("/portfolio?type=war&sort=colour&years=0").get_data(as_text=True))
+    assert "Filter “type”: unknown key 'war'" in bad and "Cannot sort by 'colour'" in bad and "whole number" in bad
+
+
+def test_seeded_stories(client, auth, seeded) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    mozambique = {r["year"]: r for r in _csv(client, "/conflicts/mozambique/dashboard/tracks.csv")}
+    assert sum(int(r["1.5"]) for r in mozambique.values()) >= 3  # Sant'Egidio's Rome talks
+    assert int(mozambique["1992"]["1.5"]) >= 1
+    camp_david = _csv(client, "/conflicts/camp-david/dashboard/levels.csv")
+    assert any(r["highest_level"] == "head_of_state" and r["year"] in ("1978", "1977") for r in camp_david)
+    burundi = _csv(client, "/conflicts/burundi/dashboard/levels.csv")
+    assert any(r["party"] == "Nelson Mandela" for r in burundi)

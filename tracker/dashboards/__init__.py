@@ -1,0 +1,1 @@
+"""Track-mix dashboards per conflict and the portfolio overview of all conflicts."""

@@ -1,0 +1,84 @@
+"""Chart geometry: numbers in, rectangles and labels out. Templates draw them as inline SVG
+(``templates/macros/charts.html``), so every label is escaped like any other text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil, log10
+
+from tracker.dashboards.aggregates import Series
+
+
+@dataclass
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    title: str
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    rects: list[Rect] = field(default_factory=list)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    plot_left: int = 40
+    plot_bottom: int = 0
+
+
+def nice_max(value: int) -> int:
+    """A round axis maximum at or above ``value``."""
+    if value <= 5:
+        return max(value, 1)
+    step = 10 ** int(log10(value))
+    for m in (1, 2, 2.5, 5, 10):
+        if value <= m * step:
+            return int(m * step)
+    return value
+
+
+def stacked_bars(series: Series, colors: dict[str, str], labels: dict[str, str], *, width: int = 760, height: int = 240) -> Chart:
+    """Vertical bars per bucket, stacked by key in ``series.keys`` order."""
+    left, bottom, top = 40, 40, 10
+    chart = Chart(width, height, plot_left=left, plot_bottom=height - bottom)
+    chart.legend = [(colors[k], labels[k]) for k in series.keys]
+    n = len(series.buckets)
+    if not n:
+        return chart
+    top_value = nice_max(max(series.totals()) or 1)
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    slot = plot_w / n
+    bar_w = max(1.0, slot * 0.8)
+    every = max(1, ceil(n / 12))
+    for i, label in enumerate(series.labels):
+        x = left + i * slot + (slot - bar_w) / 2
+        y = height - bottom
+        for key in series.keys:
+            count = series.values[key][i]
+            if not count:
+                continue
+            h = plot_h * count / top_value
+            y -= h
+            chart.rects.append(Rect(round(x, 2), round(y, 2), round(bar_w, 2), round(h, 2), colors[key], f"{label} · {labels[key]}: {count}"))
+        if i % every == 0:
+            chart.x_labels.append((round(left + i * slot + slot / 2, 2), label))
+    chart.y_ticks = [(round(height - bottom - plot_h * v / top_value, 2), v) for v in (0, top_value // 2, top_value)]
+    return chart
+
+
+def horizontal_bars(
+    items: list[tuple[str, int]], colors: dict[str, str], labels: dict[str, str], *, width: int = 420, row: int = 22, left: int = 220
+) -> Chart:
+    """One bar per key, longest for the largest count; zero counts keep their row."""
+    chart = Chart(width, row * max(1, len(items)) + 10, plot_left=left)
+    top_value = max((n for _, n in items), default=0) or 1
+    for i, (key, count) in enumerate(items):
+        w = (width - left - 40) * count / top_value
+        chart.rects.append(Rect(left, i * row + 4, round(w, 2), row - 8, colors.get(key, "#4D4D4D"), f"{labels[key]}: {count}"))
+        chart.x_labels.append((i * row + row / 2 + 4, labels[key]))
+    return chart

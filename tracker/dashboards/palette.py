@@ -1,0 +1,27 @@
+"""The colours of the app: each track, purpose, effect and incentive always the same colour.
+
+Okabe–Ito colours, distinguishable by colour-blind readers; the charts also carry labels and
+data tables, so nothing depends on colour alone.
+"""
+
+from __future__ import annotations
+
+TRACK = {"1": "#0072B2", "1.5": "#E69F00", "2": "#009E73"}
+PURPOSE = {"coercive": "#D55E00", "persuasive": "#56B4E9", "relationship": "#009E73", "agreement": "#0072B2"}
+EFFECT = {"escalating": "#D55E00", "de_escalating": "#009E73", "neutral": "#999999", "unknown": "#CCCCCC"}
+INCENTIVE = {"carrot": "#E69F00", "stick": "#000000"}
+LEVEL = {  # darker is higher on the ladder
+    "head_of_state": "#08306B",
+    "ministerial": "#2171B5",
+    "senior_official": "#6BAED6",
+    "working_level": "#C6DBEF",
+    "unofficial": "#F0F0F0",
+}
+NEUTRAL = "#4D4D4D"
+
+#: Readable text on each fill.
+INK = {"#000000": "#FFFFFF", "#08306B": "#FFFFFF", "#2171B5": "#FFFFFF", "#0072B2": "#FFFFFF", "#D55E00": "#FFFFFF", "#4D4D4D": "#FFFFFF"}
+
+
+def ink(fill: str) -> str:
+    return INK.get(fill, "#000000")

@@ -1,0 +1,113 @@
+"""The portfolio overview: every conflict with its volume over the years and its track mix.
+
+Four statements whatever the number of conflicts: the list, the last year with activity,
+the counts per conflict and year, the counts per conflict and track.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from tracker import rules
+from tracker.conflicts.queries import conflict_overview, current_phase_column
+from tracker.models import Activity, Conflict
+from tracker.vocab import ConflictType, Phase, Track
+
+SORTS = {"name", "region", "type", "phase", "activities", "last"}
+DEFAULT_YEARS = 50
+
+
+@dataclass
+class View:
+    region: str = ""
+    type: str = ""
+    phase: str = ""
+    sort: str = "name"
+    descending: bool = False
+    years: int = DEFAULT_YEARS
+    errors: list[str] = field(default_factory=list)
+
+
+def from_args(args: MultiDict[str, str]) -> View:
+    """The filters and sort of the overview from the query string; bad values are reported."""
+    view = View(region=args.get("region", "").strip()[:120])
+    for name, vocab in (("type", ConflictType), ("phase", Phase)):
+        key = args.get(name, "")
+        if key:
+            try:
+                setattr(view, name, rules.vocab(vocab, key).value)
+            except rules.RuleError as error:
+                view.errors.append(f"Filter “{name}”: {error}.")
+    sort = args.get("sort", "name")
+    view.descending = sort.startswith("-")
+    view.sort = sort.lstrip("-")
+    if view.sort not in SORTS:
+        view.errors.append(f"Cannot sort by {sort!r}; sorted by name.")
+        view.sort, view.descending = "name", False
+    years = args.get("years", str(DEFAULT_YEARS))
+    if not years.isdigit() or not 1 <= int(years) <= 200:
+        view.errors.append("“years” must be a whole number from 1 to 200.")
+    else:
+        view.years = int(years)
+    return view
+
+
+@dataclass
+class Row:
+    conflict: Conflict
+    phase: str | None
+    activity_count: int
+    last_activity: object
+    volume: list[int]
+    tracks: dict[str, int]
+
+
+def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
+    """The year axis of the volume charts and one row per conflict, filtered and sorted."""
+    stmt = conflict_overview().order_by(None)
+    if view.region:
+        stmt = stmt.where(Conflict.region.ilike(f"%{view.region}%"))
+    if view.type:
+        stmt = stmt.where(Conflict.type == view.type)
+    columns = {
+        "name": Conflict.name, "region": Conflict.region, "type": Conflict.type,
+        "phase": sa.literal_column("phase"), "activities": sa.literal_column("activity_count"),
+        "last": sa.literal_column("last_activity"),
+    }  # fmt: skip
+    order = columns[view.sort]
+    stmt = stmt.order_by(order.desc() if view.descending else order.asc(), Conflict.name)
+    if view.phase:
+        stmt = stmt.where(current_phase_column() == view.phase)
+    found = session.execute(stmt).all()
+    ids = [r[0].id for r in found]
+    if not ids:
+        return [], []
+    last_year = session.scalar(
+        sa.select(sa.func.max(sa.cast(sa.extract("year", Activity.date), sa.Integer))).where(Activity.conflict_id.in_(ids))
+    )
+    axis = list(range(last_year - view.years + 1, last_year + 1)) if last_year else []
+    year = sa.cast(sa.extract("year", Activity.date), sa.Integer)
+    volume: dict[int, dict[int, int]] = {}
+    if axis:
+        for cid, y, n in session.execute(
+            sa.select(Activity.conflict_id, year, sa.func.count())
+            .where(Activity.conflict_id.in_(ids), year >= axis[0])
+            .group_by(Activity.conflict_id, year)
+        ):
+            volume.setdefault(cid, {})[int(y)] = n
+    mix: dict[int, dict[str, int]] = {}
+    for cid, track, n in session.execute(
+        sa.select(Activity.conflict_id, Activity.track, sa.func.count())
+        .where(Activity.conflict_id.in_(ids))
+        .group_by(Activity.conflict_id, Activity.track)
+    ):
+        mix.setdefault(cid, {})[Track(track).value] = n
+    return axis, [
+        Row(r[0], r.phase, r.activity_count, r.last_activity, [volume.get(r[0].id, {}).get(y, 0) for y in axis],
+            {k: mix.get(r[0].id, {}).get(k, 0) for k in Track.keys()})
+        for r in found
+    ]  # fmt: skip

@@ -1,0 +1,53 @@
+"""Each dashboard aggregate as a table: a header and rows, for the page and for CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tracker.dashboards.aggregates import Ladder, Series, Swimlanes
+from tracker.dashboards.report import Dashboard
+from tracker.vocab import ActivityType, Effect, Incentive, Purpose, Track
+
+Table = tuple[list[str], list[list[object]]]
+
+
+def _series_table(series: Series, vocab: type, bucket_unit: str) -> Table:
+    header = [bucket_unit, *[vocab(k).value for k in series.keys], "total"]
+    rows = [
+        [label, *[series.values[k][i] for k in series.keys], total]
+        for i, (label, total) in enumerate(zip(series.labels, series.totals(), strict=True))
+    ]
+    return header, rows
+
+
+def _counts_table(items: list[tuple[str, int]], vocab: type, name: str) -> Table:
+    return [name, "label", "count"], [[k, vocab(k).label, n] for k, n in items]
+
+
+def _ladder_table(ladder: Ladder, bucket_unit: str) -> Table:
+    rows = []
+    for party_id, name in ladder.parties:
+        shifts = {i: direction for i, _old, _new, direction in ladder.shifts(party_id)}
+        for i, level in sorted(ladder.rungs[party_id].items()):
+            rows.append([name, ladder.labels[i], level.value, shifts.get(i, "")])
+    return ["party", bucket_unit, "highest_level", "shift"], rows
+
+
+def _swimlane_table(lanes: Swimlanes, bucket_unit: str) -> Table:
+    rows = [[name, lanes.labels[i], n] for _pid, name, counts in lanes.lanes for i, n in enumerate(counts) if n]
+    return ["party", bucket_unit, "activities"], rows
+
+
+TABLES: dict[str, tuple[str, Callable[[Dashboard], Table]]] = {
+    "tracks": ("Activities by track over time", lambda d: _series_table(d.tracks, Track, d.span.bucketing.unit)),
+    "types": ("Activities by type", lambda d: _counts_table(d.types, ActivityType, "type")),
+    "purposes": ("Activities by purpose", lambda d: _counts_table(d.purposes, Purpose, "purpose")),
+    "effects": ("Activities by effect", lambda d: _counts_table(d.effects, Effect, "effect")),
+    "levels": ("Official-level ladder", lambda d: _ladder_table(d.ladder, d.span.bucketing.unit)),
+    "incentives": ("Carrots and sticks over time", lambda d: _series_table(d.incentives, Incentive, d.span.bucketing.unit)),
+    "parties": ("Who is active", lambda d: _swimlane_table(d.swimlanes, d.span.bucketing.unit)),
+}
+
+
+def table(dashboard: Dashboard, name: str) -> Table:
+    return TABLES[name][1](dashboard)

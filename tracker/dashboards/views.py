@@ -1,0 +1,98 @@
+"""The conflict dashboard, its CSV downloads, and the portfolio overview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.activities.filters import ActivityFilter
+from tracker.auth.access import requires
+from tracker.conflicts import queries as conflict_queries
+from tracker.conflicts.views import group_by_role
+from tracker.dashboards import charts, palette, portfolio, report, tables
+from tracker.exports import csvfile
+from tracker.extensions import db
+from tracker.models import Conflict
+from tracker.vocab import ActivityType, Effect, OfficialLevel, Purpose, Track
+
+bp = Blueprint("dashboards", __name__)
+
+LABELS = {
+    "track": {m.value: f"Track {m.value}" for m in Track},
+    "purpose": {m.value: m.label for m in Purpose},
+    "effect": {m.value: m.label for m in Effect},
+    "incentive": {"carrot": "Carrots", "stick": "Sticks"},
+    "type": {m.value: m.label for m in ActivityType},
+}
+
+
+def _conflict(slug: str) -> Conflict:
+    conflict = db.session.scalars(conflict_queries.conflict_page(slug)).one_or_none()
+    if conflict is None:
+        abort(404, description=f"No conflict is recorded under {slug!r}.")
+    return conflict
+
+
+@bp.get("/conflicts/<slug>/dashboard")
+@requires("read")
+def conflict(slug: str) -> str:
+    """The track mix of one conflict, honouring the timeline's filters."""
+    record = _conflict(slug)
+    flt = ActivityFilter.from_args(request.args, db.session)
+    data = report.build(db.session, record.id, flt)
+    figures = {
+        "tracks": charts.stacked_bars(data.tracks, palette.TRACK, LABELS["track"]),
+        "incentives": charts.stacked_bars(data.incentives, palette.INCENTIVE, LABELS["incentive"], height=180),
+        "types": charts.horizontal_bars(data.types, {}, LABELS["type"]),
+        "purposes": charts.horizontal_bars(data.purposes, palette.PURPOSE, LABELS["purpose"], width=340, left=170),
+        "effects": charts.horizontal_bars(data.effects, palette.EFFECT, LABELS["effect"], width=260, left=100),
+    }
+    bucketing = data.span.bucketing
+
+    def lane_link(party_id: int, bucket: tuple[int, int]) -> str:
+        """The timeline of this party in this period, under the dashboard's other filters."""
+        args = request.args.to_dict(flat=False) | {
+            "party": [party_id],
+            "from": [bucketing.start(bucket).isoformat()],
+            "to": [bucketing.end(bucket).isoformat()],
+        }
+        return url_for("conflicts.detail", slug=slug, **args) + "#timeline-heading"
+
+    return render_template(
+        "dashboards/conflict.html",
+        lane_link=lane_link,
+        level_legend=[(palette.LEVEL[level.value], level.label) for level in OfficialLevel],
+        conflict=record,
+        data=data,
+        figures=figures,
+        tables={name: (title, tables.table(data, name)) for name, (title, _) in tables.TABLES.items()},
+        activity_filter=flt,
+        errors=flt.errors,
+        roles=group_by_role(record.participations),
+        parties=sorted({p.party.id: p.party for p in record.participations}.values(), key=lambda p: p.name),
+        palette=palette,
+    )
+
+
+@bp.get("/conflicts/<slug>/dashboard/<name>.csv")
+@requires("export")
+def conflict_csv(slug: str, name: str) -> Response:
+    """One of the dashboard's aggregates as CSV; a bad filter is a 400 with the reasons."""
+    if name not in tables.TABLES:
+        abort(404, description=f"No dashboard table is called {name!r}.")
+    record = _conflict(slug)
+    flt = ActivityFilter.from_args(request.args, db.session)
+    if flt.errors:
+        abort(400, description=" ".join(flt.errors))
+    header, rows = tables.table(report.build(db.session, record.id, flt), name)
+    return csvfile.response(header, rows, csvfile.filename(record.slug, f"dashboard-{name}"), bom=request.args.get("bom") == "1")
+
+
+@bp.get("/portfolio")
+@requires("read")
+def overview() -> str:
+    """All conflicts: phase, type, region, activity volume per year, last activity, track mix."""
+    view = portfolio.from_args(request.args)
+    rows = portfolio.rows(db.session, view)
+    track_legend = [(palette.TRACK[k], label) for k, label in LABELS["track"].items()]
+    return render_template("dashboards/portfolio.html", view=view, rows=rows, palette=palette, track_legend=track_legend)

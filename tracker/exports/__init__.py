@@ -1,0 +1,1 @@
+"""CSV out: safe cells, streamed responses, named files."""

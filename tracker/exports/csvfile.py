@@ -1,0 +1,87 @@
+"""Writing CSV that spreadsheets open safely: RFC 4180 quoting, UTF-8 (optional BOM), and
+formula injection neutralised in every text cell. Rows stream out as they come."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from flask import Response, stream_with_context
+
+#: A text cell whose first character (after optional leading whitespace) is one of these
+#: would be read as a formula by a spreadsheet.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\0")
+BOM = "\ufeff"
+_SAFE_FILENAME = re.compile(r"[^a-z0-9.-]+")
+
+
+def neutralise(value: str) -> str:
+    """Prefix an apostrophe to a text that a spreadsheet would run as a formula."""
+    if value and (value[0] in FORMULA_STARTS or value.lstrip()[:1] in FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """Undo :func:`neutralise` on import: drop the apostrophe it added, and only that one."""
+    if value.startswith("'") and neutralise(value[1:]) == value:
+        return value[1:]
+    return value
+
+
+def cell(value: object) -> object:
+    """A value as written: text neutralised; numbers and dates as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+class _Line:
+    """A file-like sink that hands back what ``csv.writer`` wrote for one row."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def take(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def lines(header: list[str], rows: Iterable[Iterable[object]], *, bom: bool = False) -> Iterator[str]:
+    """The CSV text, a line at a time (CRLF endings, minimal quoting), header first."""
+    sink = _Line()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    writer.writerow(header)
+    yield (BOM if bom else "") + sink.take()
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+        yield sink.take()
+
+
+def filename(*parts: str, today: date | None = None) -> str:
+    """``camp-david-accords-activities-2026-11-28.csv``: what the file holds, and the date."""
+    stem = "-".join(_SAFE_FILENAME.sub("-", p.lower()).strip("-") for p in parts if p)
+    return f"{stem}-{(today or date.today()).isoformat()}.csv"
+
+
+def response(header: list[str], rows: Iterable[Iterable[object]], name: str, *, bom: bool = False) -> Response:
+    """A streamed ``text/csv`` download of ``rows`` named ``name``."""
+    body = stream_with_context((line.encode("utf-8") for line in lines(header, rows, bom=bom)))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
