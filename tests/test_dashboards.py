@@ -93,7 +93,7 @@ def test_carrots_sticks_and_who_is_active(client, auth, fixture_conflict) -> Non
     auth.login("viewer")
     incentives = {r["quarter"]: (int(r["carrot"]), int(r["stick"])) for r in _csv(client, "/conflicts/fx/dashboard/incentives.csv")}
     assert incentives["1991-Q1"] == (0, 1) and incentives["1993-Q2"] == (2, 0)
-    lanes = {(r["party"], r["quarter"]): int(r["activities"]) for r in _csv(client, "/conflicts/fx/dashboard/parties.csv")}
+    lanes = {(r["party"], r["quarter"]): int(r["involvements"]) for r in _csv(client, "/conflicts/fx/dashboard/parties.csv")}
     assert lanes[("Alpha", "1990-Q1")] == 2 and lanes[("Alpha", "1993-Q2")] == 2 and lanes[("Mediator NGO", "1991-Q1")] == 1
     assert sum(v for (p, _), v in lanes.items() if p == "Beta") == 4
 

@@ -19,11 +19,6 @@ from tracker.models import Activity, ActivityParty, Party
 from tracker.vocab import LEVEL_RANK, Effect, Incentive, OfficialLevel, Purpose, Track, ActivityType
 
 
-def _scope(conflict_id: int, flt: ActivityFilter) -> sa.Select:
-    """The filtered activity ids of the conflict, as a subquery to aggregate over."""
-    return flt.apply(sa.select(Activity.id).where(Activity.conflict_id == conflict_id))
-
-
 def _base(conflict_id: int, flt: ActivityFilter, *columns: Any) -> sa.Select:
     stmt = sa.select(*columns).select_from(Activity).where(Activity.conflict_id == conflict_id)
     return flt.apply(stmt)
@@ -38,11 +33,12 @@ class Span:
 
 
 def span(session: Session, conflict_id: int, flt: ActivityFilter) -> Span:
-    """How many activities the filter leaves, their first and last date, and the bucket."""
-    count, first, last = session.execute(
-        _base(conflict_id, flt, sa.func.count(Activity.id), sa.func.min(Activity.date), sa.func.max(Activity.date))
-    ).one()
-    return Span(count or 0, first, last, choose(first, last))
+    """The first and last date the filter leaves, and the bucket they call for.
+
+    ``count`` is filled in by :func:`mix` (it falls out of the track counts for free).
+    """
+    first, last = session.execute(_base(conflict_id, flt, sa.func.min(Activity.date), sa.func.max(Activity.date))).one()
+    return Span(0, first, last, choose(first, last))
 
 
 @dataclass
@@ -58,8 +54,57 @@ class Series:
         return [sum(self.values[k][i] for k in self.keys) for i in range(len(self.buckets))]
 
 
-def _series(session: Session, stmt: sa.Select, bucketing: Bucketing, keys: list[str], key_of: Any) -> Series:
-    rows = session.execute(stmt).all()
+@dataclass
+class Mix:
+    tracks: Series
+    incentives: Series
+    types: list[tuple[str, int]]
+    purposes: list[tuple[str, int]]
+    effects: list[tuple[str, int]]
+
+
+#: What :func:`mix` groups by: name -> (column, vocabulary, per bucket?)
+_MIX = {
+    "track": (Activity.track, Track, True),
+    "incentive": (Activity.incentive, Incentive, True),
+    "type": (Activity.type, ActivityType, False),
+    "purpose": (Activity.purpose, Purpose, False),
+    "effect": (Activity.effect, Effect, False),
+}
+
+
+def mix(session: Session, conflict_id: int, flt: ActivityFilter, bucketing: Bucketing) -> Mix:
+    """Tracks and incentives per bucket; types, purposes and effects overall: one statement
+    (a ``UNION ALL`` of five ``GROUP BY``s)."""
+    year, *part = bucketing.columns()
+    no_int = sa.cast(sa.null(), sa.Integer)
+    branches = []
+    for name, (column, _vocab, per_bucket) in _MIX.items():
+        bucket = [year, part[0] if part else no_int.label("b_part")] if per_bucket else [no_int.label("b_year"), no_int.label("b_part")]
+        stmt = _base(conflict_id, flt, sa.literal(name).label("kind"), *bucket, sa.cast(column, sa.String).label("key"), sa.func.count().label("n"))
+        if name == "incentive":
+            stmt = stmt.where(column.is_not(None))
+        branches.append(stmt.group_by(*([year, *part] if per_bucket else []), column))
+    rows = session.execute(sa.union_all(*branches)).all()
+    totals: dict[str, dict[str, int]] = {name: {} for name in _MIX}
+    per_bucket_rows: dict[str, list[Any]] = {"track": [], "incentive": []}
+    for row in rows:
+        if row.kind in per_bucket_rows:
+            per_bucket_rows[row.kind].append(row)
+        else:
+            totals[row.kind][row.key] = totals[row.kind].get(row.key, 0) + int(row.n)
+    series = {}
+    for name, vocab in (("track", Track), ("incentive", Incentive)):
+        series[name] = _arrange(per_bucket_rows[name], bucketing, vocab.keys())
+    return Mix(
+        tracks=series["track"],
+        incentives=series["incentive"],
+        **{f"{name}s": [(k, totals[name].get(k, 0)) for k in _MIX[name][1].keys()] for name in ("type", "purpose", "effect")},
+    )
+
+
+def _arrange(rows: list[Any], bucketing: Bucketing, keys: list[str]) -> Series:
+    """Grouped rows ``(b_year, b_part, key, n)`` as a series over every bucket of their span."""
     if not rows:
         return Series([], [], keys, {k: [] for k in keys})
     present = sorted({bucketing.key(r) for r in rows})
@@ -67,34 +112,8 @@ def _series(session: Session, stmt: sa.Select, bucketing: Bucketing, keys: list[
     index = {b: i for i, b in enumerate(buckets)}
     values = {k: [0] * len(buckets) for k in keys}
     for row in rows:
-        values[key_of(row)][index[bucketing.key(row)]] += int(row.n)
+        values[row.key][index[bucketing.key(row)]] += int(row.n)
     return Series(buckets, [bucketing.label(b) for b in buckets], keys, values)
-
-
-def tracks_over_time(session: Session, conflict_id: int, flt: ActivityFilter, bucketing: Bucketing) -> Series:
-    """Activity counts per bucket, stacked by track."""
-    cols = bucketing.columns()
-    stmt = _base(conflict_id, flt, *cols, Activity.track, sa.func.count().label("n")).group_by(*cols, Activity.track)
-    return _series(session, stmt, bucketing, Track.keys(), lambda r: Track(r.track).value)
-
-
-def incentives_over_time(session: Session, conflict_id: int, flt: ActivityFilter, bucketing: Bucketing) -> Series:
-    """Carrots and sticks per bucket."""
-    cols = bucketing.columns()
-    stmt = (
-        _base(conflict_id, flt, *cols, Activity.incentive, sa.func.count().label("n"))
-        .where(Activity.incentive.is_not(None))
-        .group_by(*cols, Activity.incentive)
-    )
-    return _series(session, stmt, bucketing, Incentive.keys(), lambda r: Incentive(r.incentive).value)
-
-
-def counts_by(session: Session, conflict_id: int, flt: ActivityFilter, column: str) -> list[tuple[str, int]]:
-    """``(key, count)`` for every key of the vocabulary of ``column``, in codebook order."""
-    vocab = {"type": ActivityType, "purpose": Purpose, "effect": Effect, "track": Track}[column]
-    col = getattr(Activity, column)
-    got = {vocab(k).value: n for k, n in session.execute(_base(conflict_id, flt, col, sa.func.count()).group_by(col))}
-    return [(k, got.get(k, 0)) for k in vocab.keys()]
 
 
 _RANK_CASE = sa.case({level.value: rank for level, rank in LEVEL_RANK.items()}, value=Activity.official_level)
@@ -121,30 +140,41 @@ class Ladder:
         return out
 
 
-def level_ladder(session: Session, conflict_id: int, flt: ActivityFilter, bucketing: Bucketing) -> Ladder:
-    """The official-level ladder: ``MAX`` of the level's rank per party and bucket."""
+def _party_rows(session: Session, conflict_id: int, flt: ActivityFilter, bucketing: Bucketing) -> list[Any]:
+    """Per party and bucket: the highest level's rank and the party's involvements (links to
+    activities), grouped over the join of links and activities; names joined afterwards."""
     cols = bucketing.columns()
-    stmt = (
-        sa.select(ActivityParty.party_id, Party.name, *cols, sa.func.max(_RANK_CASE).label("rank"))
+    grouped = flt.apply(
+        sa.select(ActivityParty.party_id, *cols, sa.func.max(_RANK_CASE).label("rank"), sa.func.count().label("n"))
         .select_from(ActivityParty)
         .join(Activity, Activity.id == ActivityParty.activity_id)
-        .join(Party, Party.id == ActivityParty.party_id)
-        .where(Activity.id.in_(_scope(conflict_id, flt)))
-        .group_by(ActivityParty.party_id, Party.name, *cols)
-    )
-    rows = session.execute(stmt).all()
+        .where(Activity.conflict_id == conflict_id)
+        .group_by(ActivityParty.party_id, *cols)
+    ).subquery()
+    stmt = sa.select(grouped, Party.name).join(Party, Party.id == grouped.c.party_id)
+    return list(session.execute(stmt))
+
+
+def parties_over_time(session: Session, conflict_id: int, flt: ActivityFilter, bucketing: Bucketing) -> tuple[Ladder, Swimlanes]:
+    """The official-level ladder and the swimlanes, from one grouped join."""
+    rows = _party_rows(session, conflict_id, flt, bucketing)
     if not rows:
-        return Ladder([], [], [], {})
+        return Ladder([], [], [], {}), Swimlanes([], [], [])
     present = sorted({bucketing.key(r) for r in rows})
     buckets = bucketing.span(present[0], present[-1])
+    labels = [bucketing.label(b) for b in buckets]
     index = {b: i for i, b in enumerate(buckets)}
     rungs: dict[int, dict[int, OfficialLevel]] = {}
+    counts: dict[int, list[int]] = {}
     names: dict[int, str] = {}
     for row in rows:
+        i = index[bucketing.key(row)]
         names[row.party_id] = row.name
-        rungs.setdefault(row.party_id, {})[index[bucketing.key(row)]] = _LEVEL_OF_RANK[int(row.rank)]
+        rungs.setdefault(row.party_id, {})[i] = _LEVEL_OF_RANK[int(row.rank)]
+        counts.setdefault(row.party_id, [0] * len(buckets))[i] += int(row.n)
     parties = sorted(names.items(), key=lambda item: item[1])
-    return Ladder(buckets, [bucketing.label(b) for b in buckets], parties, rungs)
+    ladder = Ladder(buckets, labels, parties, {pid: dict(sorted(r.items())) for pid, r in rungs.items()})
+    return ladder, Swimlanes(buckets, labels, [(pid, name, counts[pid]) for pid, name in parties])
 
 
 @dataclass
@@ -154,26 +184,3 @@ class Swimlanes:
     buckets: list[tuple[int, int]]
     labels: list[str]
     lanes: list[tuple[int, str, list[int]]]  # party id, name, counts per bucket
-
-
-def swimlanes(session: Session, conflict_id: int, flt: ActivityFilter, bucketing: Bucketing) -> Swimlanes:
-    cols = bucketing.columns()
-    stmt = (
-        sa.select(ActivityParty.party_id, Party.name, *cols, sa.func.count(sa.distinct(Activity.id)).label("n"))
-        .select_from(ActivityParty)
-        .join(Activity, Activity.id == ActivityParty.activity_id)
-        .join(Party, Party.id == ActivityParty.party_id)
-        .where(Activity.id.in_(_scope(conflict_id, flt)))
-        .group_by(ActivityParty.party_id, Party.name, *cols)
-    )
-    rows = session.execute(stmt).all()
-    if not rows:
-        return Swimlanes([], [], [])
-    present = sorted({bucketing.key(r) for r in rows})
-    buckets = bucketing.span(present[0], present[-1])
-    index = {b: i for i, b in enumerate(buckets)}
-    lanes: dict[int, tuple[str, list[int]]] = {}
-    for row in rows:
-        lanes.setdefault(row.party_id, (row.name, [0] * len(buckets)))[1][index[bucketing.key(row)]] += int(row.n)
-    ordered = sorted(((pid, name, counts) for pid, (name, counts) in lanes.items()), key=lambda lane: lane[1])
-    return Swimlanes(buckets, [bucketing.label(b) for b in buckets], ordered)

@@ -7,8 +7,35 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from tracker.models import Activity
+
+
+class _DatePart(FunctionElement):
+    """The year or month of a DATE column as an integer, as cheaply as each database allows."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+    def __init__(self, part: str, column: Any) -> None:
+        self.part = part
+        super().__init__(column)
+
+
+@compiles(_DatePart)
+def _date_part_default(element: _DatePart, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    return f"CAST(EXTRACT({element.part} FROM {compiler.process(column, **kw)}) AS INTEGER)"
+
+
+@compiles(_DatePart, "sqlite")
+def _date_part_sqlite(element: _DatePart, compiler: Any, **kw: Any) -> str:
+    """SQLite keeps dates as ``YYYY-MM-DD`` text: slicing it beats ``strftime``."""
+    (column,) = element.clauses
+    start, length = (1, 4) if element.part == "year" else (6, 2)
+    return f"CAST(substr({compiler.process(column, **kw)}, {start}, {length}) AS INTEGER)"
 
 
 @dataclass(frozen=True)
@@ -19,10 +46,10 @@ class Bucketing:
 
     def columns(self, column: Any = Activity.date) -> list[sa.ColumnElement[int]]:
         """SQL expressions whose values identify a bucket (year, then month or quarter)."""
-        year = sa.cast(sa.extract("year", column), sa.Integer).label("b_year")
+        year = _DatePart("year", column).label("b_year")
         if self.unit == "year":
             return [year]
-        month = sa.cast(sa.extract("month", column), sa.Integer)
+        month = _DatePart("month", column)
         if self.unit == "month":
             return [year, month.label("b_part")]
         return [year, ((month + 2) // 3).label("b_part")]

@@ -24,16 +24,22 @@ class Dashboard:
 
 
 def build(session: Session, conflict_id: int, flt: ActivityFilter) -> Dashboard:
-    """The dashboard of one conflict under ``flt`` (eight aggregate statements)."""
+    """The dashboard of one conflict under ``flt`` (three statements: the span, the mix, the parties)."""
     span = agg.span(session, conflict_id, flt)
     b = span.bucketing
+    if span.first is None:
+        empty = agg.Series([], [], [], {})
+        return Dashboard(span, empty, empty, [], [], [], agg.Ladder([], [], [], {}), agg.Swimlanes([], [], []))
+    mix = agg.mix(session, conflict_id, flt, b)
+    span.count = sum(mix.tracks.totals())
+    ladder, lanes = agg.parties_over_time(session, conflict_id, flt, b)
     return Dashboard(
         span=span,
-        tracks=agg.tracks_over_time(session, conflict_id, flt, b),
-        incentives=agg.incentives_over_time(session, conflict_id, flt, b),
-        types=agg.counts_by(session, conflict_id, flt, "type"),
-        purposes=agg.counts_by(session, conflict_id, flt, "purpose"),
-        effects=agg.counts_by(session, conflict_id, flt, "effect"),
-        ladder=agg.level_ladder(session, conflict_id, flt, b),
-        swimlanes=agg.swimlanes(session, conflict_id, flt, b),
+        tracks=mix.tracks,
+        incentives=mix.incentives,
+        types=mix.types,
+        purposes=mix.purposes,
+        effects=mix.effects,
+        ladder=ladder,
+        swimlanes=lanes,
     )

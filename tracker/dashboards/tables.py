@@ -35,7 +35,7 @@ def _ladder_table(ladder: Ladder, bucket_unit: str) -> Table:
 
 def _swimlane_table(lanes: Swimlanes, bucket_unit: str) -> Table:
     rows = [[name, lanes.labels[i], n] for _pid, name, counts in lanes.lanes for i, n in enumerate(counts) if n]
-    return ["party", bucket_unit, "activities"], rows
+    return ["party", bucket_unit, "involvements"], rows
 
 
 TABLES: dict[str, tuple[str, Callable[[Dashboard], Table]]] = {
