@@ -130,15 +130,25 @@ def history(record_type: str, record_id: int) -> sa.Select:
     )
 
 
-def log(
+def log_conditions(
     *, user_id: int | None = None, since: date | None = None, until: date | None = None
-) -> sa.Select:
-    """Every entry, newest first, optionally by one user and within dates (inclusive)."""
-    stmt = sa.select(AuditEntry).options(selectinload(AuditEntry.user))
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the change log's filter: one user, dates inclusive."""
+    conditions = []
     if user_id is not None:
-        stmt = stmt.where(AuditEntry.user_id == user_id)
+        conditions.append(AuditEntry.user_id == user_id)
     if since is not None:
-        stmt = stmt.where(AuditEntry.at >= datetime.combine(since, time.min, tzinfo=UTC))
+        conditions.append(AuditEntry.at >= datetime.combine(since, time.min, tzinfo=UTC))
     if until is not None:
-        stmt = stmt.where(AuditEntry.at <= datetime.combine(until, time.max, tzinfo=UTC))
-    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        conditions.append(AuditEntry.at <= datetime.combine(until, time.max, tzinfo=UTC))
+    return conditions
+
+
+def log(*, user_id: int | None = None, since: date | None = None, until: date | None = None) -> sa.Select:
+    """Every entry, newest first, optionally by one user and within dates (inclusive)."""
+    return (
+        sa.select(AuditEntry)
+        .where(*log_conditions(user_id=user_id, since=since, until=until))
+        .options(selectinload(AuditEntry.user))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )

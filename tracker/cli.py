@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import Conflict, User
 from tracker.rules import RuleError
 from tracker.seeding import DEFAULT_SEED_DIR, SeedError, load_seed
 from tracker.users import create_user
-from tracker.vocab import UserRole
+from tracker.vocab import PartyKind, UserRole
 
 
 @click.command("seed")
@@ -72,6 +72,46 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
+@click.command("import-activities")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--conflict", "slug", required=True, help="Slug of the conflict to import into.")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option("--on-duplicate", type=click.Choice(["skip", "update"]), default="skip", show_default=True)
+@click.option("--create-parties", type=click.Choice(PartyKind.keys()), default=None,
+              help="Create parties the tracker does not know, with this kind.")
+@click.option("--add-missing-parties", is_flag=True, help="Give parties not yet in the conflict an observer role.")
+def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate: str, create_parties: str | None,
+                              add_missing_parties: bool) -> None:  # fmt: skip
+    """Import a conflict's activities from a CSV in the export's format (all or nothing)."""
+    from tracker.imports import activities as activity_import
+
+    conflict = db.session.scalars(sa.select(Conflict).where(Conflict.slug == slug)).one_or_none()
+    if conflict is None:
+        raise click.ClickException(f"no conflict has the slug {slug!r}")
+    options = activity_import.Options(on_duplicate, PartyKind(create_parties) if create_parties else None, add_missing_parties)
+    report = activity_import.plan(db.session, conflict, file.read_bytes(), options)
+    if report.fatal:
+        raise click.ClickException(report.fatal + " Nothing was written.")
+    for problem in report.problems.listed:
+        click.echo(f"error: {file.name}: {problem}", err=True)
+    if report.problems.unlisted:
+        click.echo(f"error: ... and {report.problems.unlisted} more", err=True)
+    click.echo(f"{report.count('create')} to create, {report.count('update')} to update, {report.count('skip')} to skip"
+               + (f", {len(report.new_parties)} new parties" if report.new_parties else ""))  # fmt: skip
+    if report.problems:
+        raise click.ClickException(f"{report.problems.total} problems; nothing was written")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    try:
+        counts = activity_import.apply(db.session, conflict, report, recorded_by=None)
+        db.session.commit()
+    except RuleError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}; nothing was written") from None
+    click.echo(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped.")
+
+
 @click.command("first-admin")
 @click.option("--email", default="admin@example.org", show_default=True)
 def first_admin_command(email: str) -> None:
@@ -86,8 +126,19 @@ def first_admin_command(email: str) -> None:
     click.echo("(shown once: note it, then add named accounts under Users).")
 
 
+@click.command("data-dictionary")
+def data_dictionary_command() -> None:
+    """Print the data dictionary as Markdown (docs/data-dictionary.md is its output)."""
+    from tracker.exports.columns import markdown
+
+    click.echo(markdown())
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(first_admin_command)
+    app.cli.add_command(import_activities_command)
+    app.cli.add_command(data_dictionary_command)
+

@@ -16,6 +16,9 @@ def _wants_json() -> bool:
 def handle_http_error(error: HTTPException) -> tuple[object, int]:
     """Render the status with its description."""
     code = error.code or 500
+    if code == 413:
+        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024
+        error.description = f"The upload is larger than the limit of {limit:.0f} MB; split the file and try again."
     if _wants_json():
         return {"error": error.name, "message": error.description}, code
     return render_template("error.html", error=error), code

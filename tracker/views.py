@@ -28,13 +28,15 @@ def init_app(app: Flask) -> None:
     from tracker.conflicts import editing  # noqa: F401  (adds the editing routes to the blueprint)
     from tracker.conflicts import views as conflicts
     from tracker.dashboards import views as dashboards
+    from tracker.exports import views as exports
     from tracker.history import views as history
+    from tracker.imports import views as imports
     from tracker.participations import views as participations
     from tracker.parties import views as parties
     from tracker.search import views as search
 
     access.init_app(app)
-    for area in (auth, conflicts, dashboards, parties, participations, activities, history, search):
+    for area in (auth, conflicts, dashboards, exports, imports, parties, participations, activities, history, search):
         app.register_blueprint(area.bp)
     app.add_template_filter(format_partial_date, "partial_date")
     app.add_template_global(vocab, "vocab")

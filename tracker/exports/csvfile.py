@@ -18,16 +18,24 @@ BOM = "\ufeff"
 _SAFE_FILENAME = re.compile(r"[^a-z0-9.-]+")
 
 
+def _dangerous(value: str) -> bool:
+    """Whether ``value``, once any leading apostrophes are gone, would start a formula."""
+    core = value.lstrip("'")
+    return bool(core) and (core[0] in FORMULA_STARTS or core.lstrip()[:1] in FORMULA_STARTS)
+
+
 def neutralise(value: str) -> str:
-    """Prefix an apostrophe to a text that a spreadsheet would run as a formula."""
-    if value and (value[0] in FORMULA_STARTS or value.lstrip()[:1] in FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Prefix an apostrophe to a text that a spreadsheet would run as a formula.
+
+    A text that itself starts with apostrophes before such a character gets one more, so
+    that :func:`restore` can always tell the added apostrophe from the user's own.
+    """
+    return "'" + value if _dangerous(value) else value
 
 
 def restore(value: str) -> str:
     """Undo :func:`neutralise` on import: drop the apostrophe it added, and only that one."""
-    if value.startswith("'") and neutralise(value[1:]) == value:
+    if value.startswith("'") and _dangerous(value[1:]):
         return value[1:]
     return value
 

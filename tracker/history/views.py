@@ -27,28 +27,32 @@ def _date_arg(name: str, errors: list[str]) -> date | None:
         return None
 
 
-@bp.get("/")
-@requires("audit_log")
-def log() -> str:
-    """Every change, newest first, filterable by user and date range."""
+def log_filter() -> tuple[dict[str, object], list[str]]:
+    """The change log's filter from the query string (user id, since, until) and its errors."""
     errors: list[str] = []
     user_id = request.args.get("user", type=int)
     if request.args.get("user") and user_id is None:
         errors.append("Unknown user filter; it was ignored.")
     since, until = _date_arg("since", errors), _date_arg("until", errors)
     if since and until and until < since:
-        errors.append("The “until” date is before the “since” date; showing nothing would hide that.")
+        errors.append("The “until” date is before the “since” date; the date filter was ignored.")
         since = until = None
+    return {"user_id": user_id, "since": since, "until": until}, errors
+
+
+@bp.get("/")
+@requires("audit_log")
+def log() -> str:
+    """Every change, newest first, filterable by user and date range."""
+    filters, errors = log_filter()
     page = paginate(
         db.session,
-        audit.log(user_id=user_id, since=since, until=until),
+        audit.log(**filters),
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )
     users = db.session.scalars(sa.select(User).order_by(User.email)).all()
-    return render_template(
-        "history/log.html", page=page, users=users, errors=errors, user_id=user_id, since=since, until=until
-    )
+    return render_template("history/log.html", page=page, users=users, errors=errors, **filters)
 
 
 @bp.get("/<record_type>/<int:record_id>")

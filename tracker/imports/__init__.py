@@ -1,0 +1,1 @@
+"""CSV in: validated whole, reported line by line, written all or nothing."""

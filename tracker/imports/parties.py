@@ -1,0 +1,106 @@
+"""Importing parties from CSV in the parties export's format (matched by name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker import rules
+from tracker.exports import columns
+from tracker.exports.csvfile import restore
+from tracker.imports.reader import Problems, Unreadable, decode, records
+from tracker.models import Party
+from tracker.parties import service
+from tracker.vocab import PartyKind, RecognitionStatus
+
+
+@dataclass
+class PartyRow:
+    line: int
+    values: dict[str, Any]
+    action: str = "create"
+    existing_id: int | None = None
+
+
+@dataclass
+class PartyPlan:
+    on_duplicate: str = "skip"
+    rows: list[PartyRow] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    fatal: str | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and not self.problems
+
+
+def _read(line: int, raw: dict[str, str], problems: Problems) -> PartyRow | None:
+    before = problems.total
+    values: dict[str, Any] = {}
+    parsers = {
+        "name": lambda v: rules.text(v, "name", required=True),
+        "full_name": lambda v: rules.text(v, "full_name") or None,
+        "kind": lambda v: rules.vocab(PartyKind, v),
+        "recognition_status": lambda v: rules.vocab(RecognitionStatus, v),
+        "country_code": rules.country_code,
+        "description": lambda v: rules.text(v, "description"),
+    }
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse(restore(raw.get(name, "") or "").strip())
+        except rules.RuleError as error:
+            problems.add(line, name, str(error))
+    if problems.total == before:
+        try:
+            rules.recognition_status(values["kind"], values["recognition_status"])
+        except rules.RuleError as error:
+            problems.add(line, "recognition_status", str(error))
+    return PartyRow(line, values) if problems.total == before else None
+
+
+def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan:
+    result = PartyPlan(on_duplicate)
+    try:
+        found = [row for line, raw in records(decode(data), columns.PARTIES, result.problems) if (row := _read(line, raw, result.problems))]
+    except Unreadable as error:
+        result.fatal = str(error)
+        return result
+    if not found and not result.problems:
+        result.fatal = "The file has a header but no rows."
+        return result
+    names = [r.values["name"] for r in found]
+    existing = dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
+    seen: dict[str, int] = {}
+    for row in found:
+        name = row.values["name"]
+        if name in seen:
+            result.problems.add(row.line, "name", f"repeats line {seen[name]}")
+            continue
+        seen[name] = row.line
+        row.existing_id = existing.get(name)
+        if row.existing_id is not None:
+            row.action = "update" if on_duplicate == "update" else "skip"
+        result.rows.append(row)
+    return result
+
+
+def apply(session: Session, result: PartyPlan) -> dict[str, int]:
+    if not result.ok:
+        raise rules.RuleError("the import has problems; nothing was written")
+    counts = {"created": 0, "updated": 0, "skipped": 0}
+    for row in result.rows:
+        if row.action == "create":
+            service.create_party(session, row.values)
+            counts["created"] += 1
+        elif row.action == "update":
+            service.update_party(session, session.get(Party, row.existing_id), row.values, version=None)
+            counts["updated"] += 1
+        else:
+            counts["skipped"] += 1
+    return counts
