@@ -270,7 +270,7 @@ def test_import_of_export_is_identity(app, title: str, description: str) -> None
             make_activity(session, source, [(party, R.TARGET)], title=title, description=description)
             session.commit()
             with db.engine.connect() as conn:
-                text = "".join(csvfile.lines(columns.names(columns.ACTIVITIES), activities.rows(conn, source.id, ActivityFilter())))
+                text = "".join(csvfile.lines(columns.names(columns.ACTIVITIES), activities.rows(conn, source.id, ActivityFilter()), prepared=True))
             for line in csv.reader(io.StringIO(text, newline="")):
                 for cell in line:
                     assert not cell or cell[0] not in csvfile.FORMULA_STARTS

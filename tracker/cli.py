@@ -12,7 +12,6 @@ from flask import Flask
 from tracker.extensions import db
 from tracker.models import Conflict, User
 from tracker.rules import RuleError
-from tracker.seeding import DEFAULT_SEED_DIR, SeedError, load_seed
 from tracker.users import create_user
 from tracker.vocab import PartyKind, UserRole
 
@@ -22,12 +21,14 @@ from tracker.vocab import PartyKind, UserRole
     "--path",
     "directory",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=DEFAULT_SEED_DIR,
-    show_default=True,
-    help="Folder with parties.yaml and conflicts/*.yaml.",
+    default=None,
+    help="Folder with parties.yaml and conflicts/*.yaml (default: the project's seed/).",
 )
-def seed_command(directory: Path) -> None:
+def seed_command(directory: Path | None) -> None:
     """Load the example conflicts; a second run adds and changes nothing."""
+    from tracker.seeding import DEFAULT_SEED_DIR, SeedError, load_seed
+
+    directory = directory or DEFAULT_SEED_DIR
     try:
         counts = load_seed(db.session, directory)
     except SeedError as error:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
+# Alembic (with Mako and Pygments) is imported only when a migration command runs, so a
+# serving process does not carry it.
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,6 +23,8 @@ db_cli = AppGroup("db", help="Apply and write schema migrations (Alembic).")
 
 def alembic_config(app: Flask | None = None) -> AlembicConfig:
     """An Alembic config for ``app`` (default: the current app), with its engine attached."""
+    from alembic.config import Config as AlembicConfig
+
     app = app or current_app
     cfg = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option(
@@ -28,11 +36,15 @@ def alembic_config(app: Flask | None = None) -> AlembicConfig:
 
 def upgrade(app: Flask | None = None, revision: str = "head") -> None:
     """Bring the database to ``revision``."""
+    from alembic import command
+
     command.upgrade(alembic_config(app), revision)
 
 
 def downgrade(app: Flask | None = None, revision: str = "base") -> None:
     """Take the database back to ``revision``."""
+    from alembic import command
+
     command.downgrade(alembic_config(app), revision)
 
 
@@ -55,12 +67,16 @@ def downgrade_command(revision: str) -> None:
 @db_cli.command("current")
 def current_command() -> None:
     """Show the revision the database is at."""
+    from alembic import command
+
     command.current(alembic_config(), verbose=False)
 
 
 @db_cli.command("check")
 def check_command() -> None:
     """Fail if the models differ from what the migrations build."""
+    from alembic import command
+
     command.check(alembic_config())
     click.echo("Models and migrations agree.")
 
@@ -70,6 +86,8 @@ def check_command() -> None:
 @click.option("--autogenerate/--empty", default=True, help="Compare models and database.")
 def revision_command(message: str, autogenerate: bool) -> None:
     """Write a new revision file under migrations/versions."""
+    from alembic import command
+
     command.revision(alembic_config(), message=message, autogenerate=autogenerate)
 
 

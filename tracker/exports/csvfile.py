@@ -30,6 +30,11 @@ def neutralise(value: str) -> str:
     A text that itself starts with apostrophes before such a character gets one more, so
     that :func:`restore` can always tell the added apostrophe from the user's own.
     """
+    if not value:
+        return value
+    first = value[0]
+    if first not in FORMULA_STARTS and first != "'" and not first.isspace():
+        return value  # the common case, decided by the first character
     return "'" + value if _dangerous(value) else value
 
 
@@ -65,14 +70,26 @@ class _Line:
         return text
 
 
-def lines(header: list[str], rows: Iterable[Iterable[object]], *, bom: bool = False) -> Iterator[str]:
-    """The CSV text, a line at a time (CRLF endings, minimal quoting), header first."""
+def lines(
+    header: list[str], rows: Iterable[Iterable[object]], *, bom: bool = False, prepared: bool = False, batch: int = 500
+) -> Iterator[str]:
+    """The CSV text (CRLF line ends, minimal quoting), header first, ``batch`` rows a chunk.
+
+    ``prepared`` rows have their text cells neutralised already (see :func:`cell`).
+    """
     sink = _Line()
     writer = csv.writer(sink, lineterminator="\r\n")
     writer.writerow(header)
     yield (BOM if bom else "") + sink.take()
+    pending: list[Iterable[object]] = []
     for row in rows:
-        writer.writerow([cell(v) for v in row])
+        pending.append(row if prepared else [cell(v) for v in row])
+        if len(pending) == batch:
+            writer.writerows(pending)
+            pending.clear()
+            yield sink.take()
+    if pending:
+        writer.writerows(pending)
         yield sink.take()
 
 
@@ -82,9 +99,11 @@ def filename(*parts: str, today: date | None = None) -> str:
     return f"{stem}-{(today or date.today()).isoformat()}.csv"
 
 
-def response(header: list[str], rows: Iterable[Iterable[object]], name: str, *, bom: bool = False) -> Response:
+def response(
+    header: list[str], rows: Iterable[Iterable[object]], name: str, *, bom: bool = False, prepared: bool = False
+) -> Response:
     """A streamed ``text/csv`` download of ``rows`` named ``name``."""
-    body = stream_with_context((line.encode("utf-8") for line in lines(header, rows, bom=bom)))
+    body = stream_with_context((chunk.encode("utf-8") for chunk in lines(header, rows, bom=bom, prepared=prepared)))
     return Response(
         body,
         mimetype="text/csv",

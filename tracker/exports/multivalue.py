@@ -6,13 +6,14 @@ Sources are written ``citation <url>``; either part may be missing (a citation t
 
 from __future__ import annotations
 
-import re
-
 SEPARATOR = "; "
-_SPLIT = re.compile(r"(?<!\\);\s?")  # a ';' not escaped, with the space after it
 
 
 def join(values: list[str]) -> str:
+    if not values:
+        return ""
+    if len(values) == 1 and ";" not in values[0] and "\\" not in values[0]:
+        return values[0]
     return SEPARATOR.join(v.replace("\\", "\\\\").replace(";", "\\;") for v in values)
 
 

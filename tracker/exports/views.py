@@ -19,7 +19,9 @@ from tracker.models import Conflict
 bp = Blueprint("exports", __name__)
 
 
-def _download(kind: str, produce: Callable[[sa.Connection], Iterator[list[Any]]], *name_parts: str) -> Response:
+def _download(
+    kind: str, produce: Callable[[sa.Connection], Iterator[list[Any]]], *name_parts: str, prepared: bool = False
+) -> Response:
     """Stream ``produce``'s rows on a connection of their own, held while the body streams."""
 
     def generate() -> Iterator[list[Any]]:
@@ -27,7 +29,9 @@ def _download(kind: str, produce: Callable[[sa.Connection], Iterator[list[Any]]]
             yield from produce(connection)
 
     header = columns.names(columns.EXPORTS[kind][1])
-    return csvfile.response(header, generate(), csvfile.filename(*name_parts), bom=request.args.get("bom") == "1")
+    return csvfile.response(
+        header, generate(), csvfile.filename(*name_parts), bom=request.args.get("bom") == "1", prepared=prepared
+    )
 
 
 def _activity_filter() -> ActivityFilter:
@@ -45,7 +49,9 @@ def conflict_activities(slug: str) -> Response:
     if conflict is None:
         abort(404, description=f"No conflict is recorded under {slug!r}.")
     flt = _activity_filter()
-    return _download("activities", lambda conn: activities.rows(conn, conflict.id, flt), conflict.slug, "activities")
+    return _download(
+        "activities", lambda conn: activities.rows(conn, conflict.id, flt), conflict.slug, "activities", prepared=True
+    )
 
 
 @bp.get("/activities.csv")
@@ -53,7 +59,7 @@ def conflict_activities(slug: str) -> Response:
 def all_activities() -> Response:
     """Every activity of every conflict (the timeline's filters apply)."""
     flt = _activity_filter()
-    return _download("activities", lambda conn: activities.rows(conn, None, flt), "all", "activities")
+    return _download("activities", lambda conn: activities.rows(conn, None, flt), "all", "activities", prepared=True)
 
 
 @bp.get("/conflicts.csv")
