@@ -282,3 +282,24 @@ def test_import_of_export_is_identity(app, title: str, description: str) -> None
         finally:
             session.rollback()
             empty_tables(db.engine)
+
+
+def test_parties_import_dry_run_confirm_and_round_trip(client, auth, session: Session) -> None:  # noqa: ANN001
+    make_party(session, name="Georgia", description="old")
+    session.commit()
+    auth.login("analyst")
+    text = ("name,kind,recognition_status,country_code,description\n"
+            "Georgia,state,recognized,GEO,updated\nAbkhazia,state_like,partially_recognized,,de facto\n")  # fmt: skip
+    page = _page(client.post("/parties/import", data={"file": (io.BytesIO(text.encode()), "p.csv"), "on_duplicate": "update"},
+                             content_type="multipart/form-data"))  # fmt: skip
+    assert "1 would be created" in page and "1 would be updated" in page
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/parties/import/confirm", data={"token": token, "on_duplicate": "update"}).status_code == 302
+    assert session.scalars(sa.select(Party.description).where(Party.name == "Georgia")).one() == "updated"
+    exported = client.get("/parties.csv").get_data()
+    again = _page(client.post("/parties/import", data={"file": (io.BytesIO(exported), "p.csv")}, content_type="multipart/form-data"))
+    assert "2 would be skipped" in again
+    bad = "name,kind,recognition_status\nRed Cross,ngo,recognized\n"
+    report = _report_text(_page(client.post("/parties/import", data={"file": (io.BytesIO(bad.encode()), "p.csv")},
+                                            content_type="multipart/form-data")))  # fmt: skip
+    assert "line 2, column recognition_status: only states and state-like authorities" in report

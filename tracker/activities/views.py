@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,8 +12,7 @@ from tracker.activities.forms import ActivityForm
 from tracker.auth.access import requires
 from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
-from tracker.forms.common import ConfirmForm
-from tracker.forms.handling import submit
+from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Activity, Conflict, Participation, Party
 from tracker.rules import format_partial_date
 
@@ -108,17 +107,16 @@ def edit(activity_id: int) -> str | Response:
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
 @requires("delete")
-def delete(activity_id: int) -> str | Response:
+def delete(activity_id: int) -> Response | tuple[str, int]:
     activity = activity_or_404(activity_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        slug = activity.conflict.slug
+    slug = activity.conflict.slug
+
+    def remove() -> str:
         service.delete_activity(db.session, activity)
-        db.session.commit()
-        flash("Activity deleted.", "success")
-        return redirect(url_for("conflicts.detail", slug=slug))
-    return render_template(
-        "confirm_delete.html", form=form, what=f"the activity “{activity.title}”",
-        dependents={"party links": len(activity.parties), "sources": len(activity.sources)}, blockers=None,
+        return url_for("conflicts.detail", slug=slug)
+
+    return confirm_delete(
+        f"the activity “{activity.title}”", remove,
         cancel_url=url_for("activities.detail", activity_id=activity_id),
-    )
+        dependents={"party links": len(activity.parties), "sources": len(activity.sources)},
+    )  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
@@ -11,8 +11,7 @@ from tracker.conflicts import service
 from tracker.conflicts.forms import ConflictForm, NewConflictForm, PhaseForm
 from tracker.conflicts.views import bp
 from tracker.extensions import db
-from tracker.forms.common import ConfirmForm
-from tracker.forms.handling import submit
+from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Conflict
 
 
@@ -89,20 +88,15 @@ def new_phase(slug: str) -> str | Response:
 
 @bp.route("/conflicts/<slug>/delete", methods=["GET", "POST"])
 @requires("delete")
-def delete(slug: str) -> str | Response:
+def delete(slug: str) -> Response | tuple[str, int]:
     """Confirm, then delete a conflict with everything recorded under it."""
     conflict = conflict_or_404(slug)
-    form = ConfirmForm()
-    if form.validate_on_submit():
+
+    def remove() -> str:
         service.delete_conflict(db.session, conflict)
-        db.session.commit()
-        flash(f"Deleted {conflict.name}.", "success")
-        return redirect(url_for("conflicts.index"))
-    return render_template(
-        "confirm_delete.html",
-        form=form,
-        what=f"the conflict “{conflict.name}”",
-        dependents=service.dependents(db.session, conflict),
-        blockers=None,
-        cancel_url=url_for("conflicts.detail", slug=slug),
-    )
+        return url_for("conflicts.index")
+
+    return confirm_delete(
+        f"the conflict “{conflict.name}”", remove,
+        cancel_url=url_for("conflicts.detail", slug=slug), dependents=service.dependents(db.session, conflict),
+    )  # fmt: skip

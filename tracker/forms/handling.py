@@ -47,3 +47,35 @@ def submit(form: FlaskForm, save: Callable[[], str], *, done: str = "Saved.") ->
     flash(done, "success")
     return redirect(target)
 
+
+
+def confirm_delete(
+    what: str,
+    delete: Callable[[], str],
+    *,
+    cancel_url: str,
+    dependents: dict[str, int] | None = None,
+    blockers: dict[str, int] | None = None,
+    note: str | None = None,
+) -> Response | tuple[str, int]:
+    """The one deletion flow: GET shows what goes with the record (or what blocks it); a valid
+    POST calls ``delete()`` (which returns where to go), commits and redirects.
+
+    A blocked deletion answers 409 to a POST and never calls ``delete``.
+    """
+    from flask import render_template, request
+
+    from tracker.forms.common import ConfirmForm
+
+    form = ConfirmForm()
+    blocked = bool(blockers and any(blockers.values()))
+    if form.validate_on_submit() and not blocked:
+        target = delete()
+        db.session.commit()
+        flash(f"Deleted {what}.", "success")
+        return redirect(target)
+    page = render_template(
+        "confirm_delete.html", form=form, what=what, dependents=dependents,
+        blockers=blockers if blocked else None, note=note, cancel_url=cancel_url,
+    )  # fmt: skip
+    return page, 409 if blocked and request.method == "POST" else 200

@@ -17,6 +17,7 @@ from tracker import rules
 from tracker.activities import service
 from tracker.exports import columns, multivalue
 from tracker.exports.csvfile import restore
+from tracker.imports.reader import Plan as BasePlan
 from tracker.imports.reader import Problems, Unreadable, decode, records
 from tracker.models import Activity, Conflict, Participation, Party
 from tracker.vocab import (
@@ -53,20 +54,10 @@ class Row:
 
 
 @dataclass
-class Plan:
-    conflict_id: int
-    options: Options
-    rows: list[Row] = field(default_factory=list)
-    problems: Problems = field(default_factory=Problems)
+class Plan(BasePlan):
+    conflict_id: int = 0
+    options: Options = field(default_factory=Options)
     new_parties: list[str] = field(default_factory=list)
-    fatal: str | None = None
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def ok(self) -> bool:
-        return self.fatal is None and not self.problems
 
 
 def _cell(raw: dict[str, str], name: str) -> str:
@@ -133,7 +124,7 @@ def _iso_date(value: str) -> date | None:
 
 def plan(session: Session, conflict: Conflict, data: bytes, options: Options) -> Plan:
     """Check ``data`` whole and say what importing it would do; writes nothing."""
-    result = Plan(conflict.id, options)
+    result = Plan(conflict_id=conflict.id, options=options)
     try:
         text = decode(data)
         found = [

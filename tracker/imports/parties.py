@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tracker import rules
 from tracker.exports import columns
 from tracker.exports.csvfile import restore
-from tracker.imports.reader import Problems, Unreadable, decode, records
+from tracker.imports.reader import Plan, Problems, Unreadable, decode, records
 from tracker.models import Party
 from tracker.parties import service
 from tracker.vocab import PartyKind, RecognitionStatus
@@ -26,18 +26,8 @@ class PartyRow:
 
 
 @dataclass
-class PartyPlan:
+class PartyPlan(Plan):
     on_duplicate: str = "skip"
-    rows: list[PartyRow] = field(default_factory=list)
-    problems: Problems = field(default_factory=Problems)
-    fatal: str | None = None
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def ok(self) -> bool:
-        return self.fatal is None and not self.problems
 
 
 def _read(line: int, raw: dict[str, str], problems: Problems) -> PartyRow | None:
@@ -65,7 +55,7 @@ def _read(line: int, raw: dict[str, str], problems: Problems) -> PartyRow | None
 
 
 def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan:
-    result = PartyPlan(on_duplicate)
+    result = PartyPlan(on_duplicate=on_duplicate)
     try:
         found = [row for line, raw in records(decode(data), columns.PARTIES, result.problems) if (row := _read(line, raw, result.problems))]
     except Unreadable as error:

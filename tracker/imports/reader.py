@@ -49,6 +49,23 @@ class Problems:
         return self.total - len(self.listed)
 
 
+@dataclass
+class Plan:
+    """What an import would do: its rows (each with an ``action``), its problems, or why the
+    file could not be read at all."""
+
+    rows: list = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    fatal: str | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and not self.problems
+
+
 class Unreadable(Exception):
     """The file as a whole cannot be read (empty, binary, wrong encoding, bad header)."""
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
 from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
-from tracker.forms.common import ConfirmForm
-from tracker.forms.handling import submit
+from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Conflict, Participation, Party
 from tracker.participations import service
 from tracker.participations.forms import ParticipationForm
@@ -77,19 +76,18 @@ def edit(participation_id: int) -> str | Response:
 
 @bp.route("/roles/<int:participation_id>/delete", methods=["GET", "POST"])
 @requires("delete")
-def delete(participation_id: int) -> str | Response:
+def delete(participation_id: int) -> Response | tuple[str, int]:
     row = participation_or_404(participation_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        slug = row.conflict.slug
+    slug = row.conflict.slug
+    linked = service.activities_involving(db.session, row)
+
+    def remove() -> str:
         service.delete_participation(db.session, row)
-        db.session.commit()
-        flash("Role deleted.", "success")
-        return redirect(url_for("conflicts.detail", slug=slug))
-    n = service.activities_involving(db.session, row)
-    return render_template(
-        "confirm_delete.html", form=form, what=f"the role of {row.party.name} in {row.conflict.name}",
-        dependents=None, blockers=None,
-        note=f"{row.party.name} stays linked to {n} activities of this conflict; "
-        "give it another role there if it keeps taking part." if n else None, cancel_url=url_for("conflicts.detail", slug=row.conflict.slug),
-    )
+        return url_for("conflicts.detail", slug=slug)
+
+    return confirm_delete(
+        f"the role of {row.party.name} in {row.conflict.name}", remove,
+        cancel_url=url_for("conflicts.detail", slug=slug),
+        note=f"{row.party.name} stays linked to {linked} activities of this conflict; "
+        "give it another role there if it keeps taking part." if linked else None,
+    )  # fmt: skip

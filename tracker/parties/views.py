@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
 from tracker.extensions import db
-from tracker.forms.common import ConfirmForm
-from tracker.forms.handling import submit
+from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Party, Recognition
 from tracker.pagination import paginate
 from tracker.parties import queries, service
@@ -90,25 +89,18 @@ def edit(party_id: int) -> str | Response:
 
 @bp.route("/<int:party_id>/delete", methods=["GET", "POST"])
 @requires("delete")
-def delete(party_id: int) -> str | Response:
+def delete(party_id: int) -> Response | tuple[str, int]:
     """Confirm, then delete a party that nothing refers to."""
     party = party_or_404(party_id)
-    refs = service.references(db.session, party)
-    form = ConfirmForm()
-    if form.validate_on_submit() and not any(refs.values()):
+
+    def remove() -> str:
         service.delete_party(db.session, party)
-        db.session.commit()
-        flash(f"Deleted {party.name}.", "success")
-        return redirect(url_for("parties.index"))
-    status = 409 if request.method == "POST" and any(refs.values()) else 200
-    return render_template(
-        "confirm_delete.html",
-        form=form,
-        what=f"the party “{party.name}”",
-        dependents=None,
-        blockers=refs if any(refs.values()) else None,
-        cancel_url=url_for("parties.detail", party_id=party_id),
-    ), status
+        return url_for("parties.index")
+
+    return confirm_delete(
+        f"the party “{party.name}”", remove,
+        cancel_url=url_for("parties.detail", party_id=party_id), blockers=service.references(db.session, party),
+    )  # fmt: skip
 
 
 def _recognition_form(**kwargs: object) -> RecognitionForm:
@@ -167,16 +159,12 @@ def edit_recognition(recognition_id: int) -> str | Response:
 
 @bp.route("/recognitions/<int:recognition_id>/delete", methods=["GET", "POST"])
 @requires("delete")
-def delete_recognition(recognition_id: int) -> str | Response:
+def delete_recognition(recognition_id: int) -> Response | tuple[str, int]:
     rec = recognition_or_404(recognition_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        party_id = rec.recognizer_id
+    party_id = rec.recognizer_id
+
+    def remove() -> str:
         service.delete_recognition(db.session, rec)
-        db.session.commit()
-        flash("Recognition deleted.", "success")
-        return redirect(url_for("parties.detail", party_id=party_id))
-    return render_template(
-        "confirm_delete.html", form=form, what="this recognition", dependents=None, blockers=None,
-        cancel_url=url_for("parties.detail", party_id=rec.recognizer_id),
-    )
+        return url_for("parties.detail", party_id=party_id)
+
+    return confirm_delete("this recognition", remove, cancel_url=url_for("parties.detail", party_id=party_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -15,24 +17,17 @@ def _pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _matching(model: type, columns: list[Any], text: str, order: Any) -> sa.Select:
+    pattern = _pattern(text)
+    return sa.select(model).where(sa.or_(*(c.ilike(pattern, escape="\\") for c in columns))).order_by(order).limit(LIMIT)
+
+
 def conflicts_matching(text: str) -> sa.Select:
-    p = _pattern(text)
-    return (
-        sa.select(Conflict)
-        .where(sa.or_(Conflict.name.ilike(p, escape="\\"), Conflict.summary.ilike(p, escape="\\"), Conflict.region.ilike(p, escape="\\")))
-        .order_by(Conflict.name)
-        .limit(LIMIT)
-    )
+    return _matching(Conflict, [Conflict.name, Conflict.summary, Conflict.region], text, Conflict.name)
 
 
 def parties_matching(text: str) -> sa.Select:
-    p = _pattern(text)
-    return (
-        sa.select(Party)
-        .where(sa.or_(Party.name.ilike(p, escape="\\"), Party.full_name.ilike(p, escape="\\"), Party.description.ilike(p, escape="\\")))
-        .order_by(Party.name)
-        .limit(LIMIT)
-    )
+    return _matching(Party, [Party.name, Party.full_name, Party.description], text, Party.name)
 
 
 def activities_matching(text: str) -> sa.Select:
