@@ -152,7 +152,7 @@ PASSWORDS = {role: f"{role}-password-123" for role in ("viewer", "analyst", "adm
 
 
 @pytest.fixture
-def users(session: Session) -> dict[str, "User"]:
+def users(session: Session) -> dict[str, object]:
     """One active user per role: ``viewer@example.org``, ``analyst@…``, ``admin@…``."""
     from tracker.models import User
     from tracker.vocab import UserRole

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.factories import make_conflict, make_participation, make_party
-from tracker.models import Activity, AuditEntry, Conflict, Participation, Party, PhaseChange, Recognition
+from tracker.models import AuditEntry, Conflict, Participation, Party, PhaseChange, Recognition
 
 CONFLICT = {
     "name": "Cyprus dispute", "slug": "cyprus", "type": "interstate", "region": "Eastern Mediterranean",

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, InvalidRequestError, StatementError
 from sqlalchemy.orm import Session
 
 from tests.factories import make_activity, make_conflict, make_participation, make_party
-from tracker.models import Activity, Conflict, Participation, Party, Recognition
+from tracker.models import Activity, Conflict, Participation, Recognition
 from tracker.vocab import Capacity, PartyKind, RecognitionKind, RecognitionStatus, Role
 
 

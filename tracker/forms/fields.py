@@ -60,7 +60,7 @@ def partial_date_field(label: str, *, required: bool = True, description: str = 
         label,
         validators=[DataRequired() if required else Optional(), rule(rules.partial_date)],
         description=description or "YYYY-MM-DD, or YYYY-MM / YYYY when the record is no more precise.",
-        render_kw={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "maxlength": 10},
+        render_kw=dict(placeholder="YYYY-MM-DD", inputmode="numeric", maxlength=10),
     )
 
 

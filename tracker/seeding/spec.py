@@ -7,7 +7,6 @@ problem with its file, record and field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,12 +14,23 @@ from typing import Any
 import yaml
 
 from tracker import rules
+from tracker.seeding.records import (
+    ActivitySpec,
+    ConflictFile,
+    ConflictSpec,
+    ParticipationSpec,
+    PartySpec,
+    PhaseSpec,
+    Problem,
+    RecognitionSpec,
+    SeedData,
+    SeedError,
+)
 from tracker.vocab import (
     ActivityPartyRole,
     ActivityType,
     Capacity,
     ConflictType,
-    DatePrecision,
     Effect,
     Form,
     Incentive,
@@ -37,117 +47,6 @@ from tracker.vocab import (
     SupportKind,
     Track,
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a seed file."""
-
-    file: str
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.record}: {self.field}: {self.message}"
-
-
-class SeedError(Exception):
-    """The seed was refused; ``problems`` says why, and nothing was written."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
-@dataclass
-class PartySpec:
-    name: str
-    kind: PartyKind
-    recognition_status: RecognitionStatus
-    full_name: str | None = None
-    country_code: str | None = None
-    description: str = ""
-
-
-@dataclass
-class PhaseSpec:
-    phase: Phase
-    since: date
-    note: str = ""
-
-
-@dataclass
-class ConflictSpec:
-    slug: str
-    name: str
-    type: ConflictType
-    region: str
-    start_date: date
-    end_date: date | None
-    summary: str
-    ucdp_id: str | None
-    acled_id: str | None
-    pax_process: str | None
-    phases: list[PhaseSpec]
-
-
-@dataclass
-class ParticipationSpec:
-    party: str
-    role: Role
-    supports: str | None = None
-    support_kinds: list[SupportKind] = field(default_factory=list)
-    capacity: Capacity | None = None
-    motives: list[Motive] = field(default_factory=list)
-    leverage: Leverage | None = None
-    since: date | None = None
-    until: date | None = None
-    notes: str = ""
-
-
-@dataclass
-class RecognitionSpec:
-    recognizer: str
-    recognized: str
-    status: RecognitionKind
-    since: date
-    until: date | None = None
-    source: str = ""
-    source_url: str | None = None
-
-
-@dataclass
-class ActivitySpec:
-    date: date
-    date_precision: DatePrecision
-    end_date: date | None
-    type: ActivityType
-    track: Track
-    scope: Scope
-    official_level: OfficialLevel
-    form: Form
-    purpose: Purpose
-    effect: Effect
-    incentive: Incentive | None
-    title: str
-    description: str
-    parties: list[tuple[str, ActivityPartyRole]]
-    sources: list[tuple[str, str | None]]
-
-
-@dataclass
-class ConflictFile:
-    conflict: ConflictSpec
-    participations: list[ParticipationSpec]
-    recognitions: list[RecognitionSpec]
-    activities: list[ActivitySpec]
-
-
-@dataclass
-class SeedData:
-    parties: dict[str, PartySpec]
-    conflicts: list[ConflictFile]
 
 
 def _string(value: object) -> str:
