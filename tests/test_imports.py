@@ -135,7 +135,7 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
     rows = [GOOD.replace("Rome accords", f"Round {i}") for i in range(3)]
     report = activity_import.plan(session, moz, (MINIMAL + "\n" + "\n".join(rows)).encode(), activity_import.Options())
     assert report.ok
-    real = activity_import.service.create_activity
+    real = activity_import.service.build_activity
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -144,7 +144,8 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
             raise activity_import.rules.RuleError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(activity_import.service, "create_activity", flaky)
+    monkeypatch.setattr(activity_import, "BATCH", 1)  # the first rows are already flushed when the third fails
+    monkeypatch.setattr(activity_import.service, "build_activity", flaky)
     with pytest.raises(activity_import.rules.RuleError):
         activity_import.apply(session, moz, report, recorded_by=None)
     session.rollback()

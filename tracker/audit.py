@@ -83,20 +83,12 @@ def _actor() -> tuple[int | None, str]:
     return None, "system"
 
 
-def record(
-    session: Session,
-    action: AuditAction,
-    obj: Any,
-    before: dict[str, Any] | None = None,
-    *,
-    summary: str = "",
-) -> AuditEntry | None:
-    """Add the audit entry of ``action`` on ``obj`` (flushed, so it has an id).
+def entry(action: AuditAction, obj: Any, before: dict[str, Any] | None = None, *, summary: str = "") -> AuditEntry | None:
+    """The audit entry of ``action`` on ``obj`` (which must have its id), not yet added.
 
     For an update, ``before`` is the snapshot taken before the change; an update that
-    changed nothing writes nothing.
+    changed nothing gives ``None``.
     """
-    session.flush()
     after = snapshot(obj) if action != AuditAction.DELETE else {}
     if action == AuditAction.CREATE:
         changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
@@ -107,7 +99,7 @@ def record(
     else:
         changes = {k: [v, None] for k, v in (before or {}).items() if v not in (None, "", [])}
     user_id, actor = _actor()
-    entry = AuditEntry(
+    return AuditEntry(
         user_id=user_id,
         actor=actor,
         action=action,
@@ -116,8 +108,23 @@ def record(
         summary=(summary or str(getattr(obj, "name", "") or getattr(obj, "title", "")))[:300],
         changes=changes,
     )
-    session.add(entry)
-    return entry
+
+
+def record(
+    session: Session,
+    action: AuditAction,
+    obj: Any,
+    before: dict[str, Any] | None = None,
+    *,
+    summary: str = "",
+) -> AuditEntry | None:
+    """Add the audit entry of ``action`` on ``obj`` to the session (flushing first, so the
+    record has its id)."""
+    session.flush()
+    made = entry(action, obj, before, summary=summary)
+    if made is not None:
+        session.add(made)
+    return made
 
 
 def history(record_type: str, record_id: int) -> sa.Select:

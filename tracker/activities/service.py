@@ -45,7 +45,7 @@ def _check_parties(session: Session, conflict: Conflict, data: ActivityInput) ->
     parties = {p.id: p for p in session.scalars(sa.select(Party).where(Party.id.in_(ids)))} if ids else {}
     if len(parties) != len(ids):
         raise FieldError("parties", "one of the chosen parties no longer exists")
-    involved = set(session.scalars(sa.select(Participation.party_id).where(Participation.conflict_id == conflict.id)))
+    involved = involved_party_ids(session, conflict)
     missing = [parties[pid] for pid in sorted(ids - involved, key=lambda i: parties[i].name)]
     if missing and not data.add_missing_parties:
         names = ", ".join(p.name for p in missing)
@@ -54,16 +54,26 @@ def _check_parties(session: Session, conflict: Conflict, data: ActivityInput) ->
             f"not parties to this conflict: {names}. Record their role in the conflict first, "
             "or tick “Add parties not yet in this conflict”",
         )
-    for party in missing:
+    add_observers(session, conflict, [p.id for p in missing])
+    return parties
+
+
+def involved_party_ids(session: Session, conflict: Conflict) -> set[int]:
+    """The parties with a role in the conflict."""
+    return set(session.scalars(sa.select(Participation.party_id).where(Participation.conflict_id == conflict.id)))
+
+
+def add_observers(session: Session, conflict: Conflict, party_ids: list[int]) -> None:
+    """Give parties that an activity involves a role in its conflict: third party, observer."""
+    for party_id in party_ids:
         saving.create(
             session,
             Participation(
-                conflict_id=conflict.id, party_id=party.id, role=Role.THIRD_PARTY,
+                conflict_id=conflict.id, party_id=party_id, role=Role.THIRD_PARTY,
                 capacity=Capacity.OBSERVER, notes="Added when an activity was recorded.",
                 support_kind_rows=[], motive_rows=[],
             ),
         )  # fmt: skip
-    return parties
 
 
 def _check_duplicate(session: Session, conflict: Conflict, values: dict[str, Any], exclude_id: int | None) -> None:
@@ -98,14 +108,19 @@ def _fill(activity: Activity, values: dict[str, Any], data: ActivityInput, parti
         activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(data.sources)]
 
 
+def build_activity(conflict: Conflict, data: ActivityInput, parties: dict[int, Party], *, recorded_by: int | None) -> Activity:
+    """A new activity from checked input (no queries): the duplicate and party checks are the
+    caller's (:func:`create_activity` makes them; a planned import made them for its file)."""
+    activity = Activity(conflict_id=conflict.id, recorded_by_id=recorded_by, parties=[], sources=[])
+    _fill(activity, _clean(data.values), data, parties)
+    return activity
+
+
 def create_activity(session: Session, conflict: Conflict, data: ActivityInput, *, recorded_by: int | None) -> Activity:
     """Record a new activity on the conflict's timeline."""
-    values = _clean(data.values)
-    _check_duplicate(session, conflict, values, None)
+    _check_duplicate(session, conflict, _clean(data.values), None)
     parties = _check_parties(session, conflict, data)
-    activity = Activity(conflict_id=conflict.id, recorded_by_id=recorded_by, parties=[], sources=[])
-    _fill(activity, values, data, parties)
-    return saving.create(session, activity)
+    return saving.create(session, build_activity(conflict, data, parties, recorded_by=recorded_by))
 
 
 def update_activity(session: Session, activity: Activity, data: ActivityInput, *, version: int | None) -> Activity:

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import rules
+from tracker import audit, rules
 from tracker.activities import service
 from tracker.exports import columns, multivalue
 from tracker.exports.csvfile import restore
@@ -21,7 +21,7 @@ from tracker.imports.reader import Plan as BasePlan
 from tracker.imports.reader import Problems, Unreadable, decode, records
 from tracker.models import Activity, Conflict, Participation, Party
 from tracker.vocab import (
-    ActivityPartyRole, ActivityType, Effect, Form, Incentive, OfficialLevel, PartyKind, Purpose, RecognitionStatus, Scope, Track,
+    ActivityPartyRole, ActivityType, AuditAction, Effect, Form, Incentive, OfficialLevel, PartyKind, Purpose, RecognitionStatus, Scope, Track,
 )  # fmt: skip
 
 VOCAB_COLUMNS = {
@@ -183,8 +183,15 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
         result.rows.append(row)
 
 
+BATCH = 500
+
+
 def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: int | None) -> dict[str, int]:
-    """Write a clean plan in the session's transaction; the caller commits (or rolls back)."""
+    """Write a clean plan in the session's transaction; the caller commits (or rolls back).
+
+    New activities go in batches with their audit entries; the plan already checked duplicates
+    and parties for the whole file, so no per-row lookups are needed.
+    """
     if not result.ok:
         raise rules.RuleError("the import has problems; nothing was written")
     from tracker.parties.service import create_party
@@ -196,19 +203,26 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
         )
         create_party(session, {"name": name, "kind": kind, "recognition_status": status,
                                "description": "Created by a CSV import; check its kind and recognition status."})  # fmt: skip
-    ids = dict(session.execute(sa.select(Party.name, Party.id)).all())
+    names = {name for row in result.rows for name, _ in row.parties}
+    by_name = {p.name: p for p in session.scalars(sa.select(Party).where(Party.name.in_(names)))} if names else {}
+    by_id = {p.id: p for p in by_name.values()}
+    if result.options.add_missing_parties:
+        service.add_observers(session, conflict, sorted(set(by_id) - service.involved_party_ids(session, conflict)))
     counts = {"created": 0, "updated": 0, "skipped": 0}
+    batch: list[Activity] = []
     for row in result.rows:
         data = service.ActivityInput(
             values=row.values,
-            links=[(ids[name], role) for name, role in row.parties],
+            links=[(by_name[name].id, role) for name, role in row.parties],
             sources=row.sources,
             add_missing_parties=result.options.add_missing_parties,
         )
         try:
             if row.action == "create":
-                service.create_activity(session, conflict, data, recorded_by=recorded_by)
+                batch.append(service.build_activity(conflict, data, by_id, recorded_by=recorded_by))
                 counts["created"] += 1
+                if len(batch) == BATCH:
+                    _write(session, batch)
             elif row.action == "update":
                 activity = service.load_for_edit(session, row.existing_id)
                 service.update_activity(session, activity, data, version=None)
@@ -217,4 +231,16 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
                 counts["skipped"] += 1
         except rules.RuleError as error:
             raise rules.RuleError(f"line {row.line}: {error}") from None
+    _write(session, batch)
     return counts
+
+
+def _write(session: Session, batch: list[Activity]) -> None:
+    """Insert a batch of new activities, then their audit entries (two flushes)."""
+    if not batch:
+        return
+    session.add_all(batch)
+    session.flush()
+    session.add_all([audit.entry(AuditAction.CREATE, activity) for activity in batch])
+    session.flush()
+    batch.clear()
