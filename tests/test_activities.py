@@ -65,7 +65,9 @@ def test_partial_dates_and_save_and_add_another(client, auth, case, session: Ses
         "/conflicts/moz/activities/new",
         data=activity_data(case, date="1990-07", title="First direct talks", type="negotiation_round", save_and_add="y"),
     )
-    assert response.status_code == 302 and response.location == "/conflicts/moz/activities/new"
+    assert response.status_code == 302 and response.location.startswith("/conflicts/moz/activities/new?track=1.5&")
+    follow = client.get(response.location).get_data(as_text=True)
+    assert '<option selected value="1.5">' in follow and '<option selected value="head_of_state">' in follow
     activity = session.scalars(sa.select(Activity)).one()
     assert (activity.date, activity.date_precision) == (date(1990, 7, 1), "month")
     assert '<time datetime="1990-07"' in client.get("/conflicts/moz").get_data(as_text=True)

@@ -6,6 +6,7 @@ Forms, the seed loader, the CSV import and the API call these; each raises
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import date
@@ -74,6 +75,15 @@ def partial_date(text: object) -> tuple[date, DatePrecision]:
         raise RuleError(f"{text!r} is not a date on the calendar") from None
     precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
     return value, precision
+
+
+def period_end(value: date, precision: DatePrecision | str) -> date:
+    """The last day of the period a partial date names (``1978`` → 1978-12-31)."""
+    if precision == DatePrecision.YEAR:
+        return date(value.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
 
 
 def format_partial_date(value: date, precision: DatePrecision | str) -> str:

@@ -6,7 +6,6 @@ filtered view is the same everywhere and its URL can be shared.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import rules
 from tracker.models import Activity, ActivityParty, Party
-from tracker.vocab import ActivityType, DatePrecision, Effect, OfficialLevel, Purpose, Track, Vocab
+from tracker.vocab import ActivityType, Effect, OfficialLevel, Purpose, Track, Vocab
 
 #: Query argument -> (Activity column, vocabulary), for the multi-valued vocabulary filters.
 VOCAB_FILTERS: dict[str, tuple[Any, type[Vocab]]] = {
@@ -27,14 +26,6 @@ VOCAB_FILTERS: dict[str, tuple[Any, type[Vocab]]] = {
     "purpose": (Activity.purpose, Purpose),
     "effect": (Activity.effect, Effect),
 }
-
-
-def _period_end(value: date, precision: DatePrecision) -> date:
-    if precision == DatePrecision.YEAR:
-        return date(value.year, 12, 31)
-    if precision == DatePrecision.MONTH:
-        return date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
-    return value
 
 
 @dataclass
@@ -87,7 +78,7 @@ class ActivityFilter:
                 self.errors.append(f"Filter “from”: {error}.")
         if end.strip():
             try:
-                self.date_to = _period_end(*rules.partial_date(end))
+                self.date_to = rules.period_end(*rules.partial_date(end))
             except rules.RuleError as error:
                 self.errors.append(f"Filter “to”: {error}.")
         if self.date_from and self.date_to and self.date_to < self.date_from:

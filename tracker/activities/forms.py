@@ -31,7 +31,7 @@ class PartyLinkForm(Form):
     party = SelectField("Party", coerce=int, validate_choice=False, validators=[Optional()])
     role = SelectField(
         "Role in the activity",
-        choices=[("", "—"), *ActivityPartyRole.choices()],
+        choices=[("", "Choose a role…"), *ActivityPartyRole.choices()],
         validate_choice=False,
         validators=[Optional(), rule(lambda key: rules.vocab(ActivityPartyRole, key))],
     )
@@ -77,7 +77,7 @@ class ActivityForm(FlaskForm):
 
     def set_party_choices(self, choices: list[tuple[int, str]]) -> None:
         for row in self.parties:
-            row.party.choices = [(0, "—"), *choices]
+            row.party.choices = [(0, "Choose a party…"), *choices]
 
     def party_links(self) -> list[tuple[int, ActivityPartyRole]]:
         """The filled party rows as ``(party id, role)``."""

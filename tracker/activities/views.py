@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -17,6 +17,9 @@ from tracker.models import Activity, Conflict, Participation, Party
 from tracker.rules import format_partial_date
 
 bp = Blueprint("activities", __name__)
+
+#: Fields "Save and add another" carries over to the next form of a series.
+CARRIED_OVER = ("track", "scope", "official_level", "form", "purpose", "effect")
 
 
 def activity_or_404(activity_id: int) -> Activity:
@@ -68,11 +71,16 @@ def new(slug: str) -> str | Response:
     """Log an activity; "Save and add another" comes back to an empty form."""
     conflict = conflict_or_404(slug)
     form = _form(conflict)
+    if not form.is_submitted():
+        for name in CARRIED_OVER:  # what the previous entry of a series had, to start from
+            if request.args.get(name):
+                form[name].data = request.args[name]
 
     def save() -> str:
         activity = service.create_activity(db.session, conflict, _input(form), recorded_by=current_user.id)
         if form.save_and_add.data:
-            return url_for("activities.new", slug=slug)
+            carried = {name: request.form.get(name, "") for name in CARRIED_OVER}
+            return url_for("activities.new", slug=slug, **{k: v for k, v in carried.items() if v})
         return url_for("activities.detail", activity_id=activity.id)
 
     return submit(form, save, done="Activity recorded.") or render_template(

@@ -24,7 +24,8 @@ class NewUserForm(FlaskForm):
     password = PasswordField(
         "Initial password",
         validators=[DataRequired(), rule(check_password)],
-        description="Give it to the user through a separate channel; they can change it later.",
+        description="At least 10 characters. Give it to the user through a separate channel.",
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Create user")
 

@@ -13,6 +13,7 @@ from tracker.conflicts.matrix import build as build_matrix
 from tracker.extensions import db
 from tracker.models import Participation
 from tracker.pagination import paginate
+from tracker.rules import RuleError, partial_date, period_end
 from tracker.parties.queries import recognitions_among
 from tracker.vocab import Role
 
@@ -35,14 +36,17 @@ def index() -> str:
     return render_template("conflicts/index.html", rows=rows)
 
 
-def _as_of(errors: list[str]) -> date:
+def _as_of(errors: list[str], conflict_end: date | None) -> date:
+    """The matrix's date: asked for (YYYY, YYYY-MM or YYYY-MM-DD: the end of that period), or
+    the conflict's end, or today."""
+    default = min(conflict_end or date.today(), date.today())
     raw = request.args.get("as_of", "").strip()
     if raw:
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            errors.append(f"“{raw}” is not a date (YYYY-MM-DD); the recognition matrix shows today.")
-    return date.today()
+            return period_end(*partial_date(raw))
+        except RuleError as error:
+            errors.append(f"Recognition matrix: {error}; it shows {default.isoformat()} instead.")
+    return default
 
 
 @bp.get("/conflicts/<slug>")
@@ -65,7 +69,7 @@ def detail(slug: str) -> str:
     matrix = build_matrix(
         parties,
         db.session.scalars(recognitions_among([p.id for p in parties])).all(),
-        _as_of(errors),
+        _as_of(errors, conflict.end_date),
     )
     return render_template(
         "conflicts/detail.html",

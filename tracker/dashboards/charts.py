@@ -32,14 +32,11 @@ class Chart:
 
 
 def nice_max(value: int) -> int:
-    """A round axis maximum at or above ``value``."""
-    if value <= 5:
-        return max(value, 1)
+    """A round axis maximum at or above ``value`` whose half is a whole number too."""
+    if value <= 10:
+        return next(m for m in (2, 4, 6, 8, 10) if value <= m)
     step = 10 ** int(log10(value))
-    for m in (1, 2, 2.5, 5, 10):
-        if value <= m * step:
-            return int(m * step)
-    return value
+    return next(int(m * step) for m in (1, 2, 4, 5, 10) if value <= m * step)
 
 
 def stacked_bars(series: Series, colors: dict[str, str], labels: dict[str, str], *, width: int = 760, height: int = 240) -> Chart:

@@ -18,7 +18,6 @@ from tracker.models import Activity, Conflict
 from tracker.vocab import ConflictType, Phase, Track
 
 SORTS = {"name", "region", "type", "phase", "activities", "last"}
-DEFAULT_YEARS = 50
 
 
 @dataclass
@@ -28,7 +27,8 @@ class View:
     phase: str = ""
     sort: str = "name"
     descending: bool = False
-    years: int = DEFAULT_YEARS
+    #: Volume charts cover the last ``years`` years with activity, or (None) the whole span.
+    years: int | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -48,10 +48,10 @@ def from_args(args: MultiDict[str, str]) -> View:
     if view.sort not in SORTS:
         view.errors.append(f"Cannot sort by {sort!r}; sorted by name.")
         view.sort, view.descending = "name", False
-    years = args.get("years", str(DEFAULT_YEARS))
-    if not years.isdigit() or not 1 <= int(years) <= 200:
-        view.errors.append("“years” must be a whole number from 1 to 200.")
-    else:
+    years = args.get("years", "").strip()
+    if years and (not years.isdigit() or not 1 <= int(years) <= 200):
+        view.errors.append("“years” must be a whole number from 1 to 200; showing every year.")
+    elif years:
         view.years = int(years)
     return view
 
@@ -86,10 +86,14 @@ def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
     ids = [r[0].id for r in found]
     if not ids:
         return [], []
-    last_year = session.scalar(
-        sa.select(sa.func.max(sa.cast(sa.extract("year", Activity.date), sa.Integer))).where(Activity.conflict_id.in_(ids))
-    )
-    axis = list(range(last_year - view.years + 1, last_year + 1)) if last_year else []
+    first_day, last_day = session.execute(
+        sa.select(sa.func.min(Activity.date), sa.func.max(Activity.date)).where(Activity.conflict_id.in_(ids))
+    ).one()
+    if last_day is None:
+        axis = []
+    else:
+        first_year = first_day.year if view.years is None else max(first_day.year, last_day.year - view.years + 1)
+        axis = list(range(first_year, last_day.year + 1))
     year = sa.cast(sa.extract("year", Activity.date), sa.Integer)
     volume: dict[int, dict[int, int]] = {}
     if axis:
