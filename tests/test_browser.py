@@ -61,6 +61,12 @@ def _sign_in(browser, live_url: str, role: str) -> None:  # noqa: ANN001
     _wait_for_title(browser, "Conflicts")
 
 
+def _click(browser, element) -> None:  # noqa: ANN001
+    """Click like a person: scroll the element to the middle of the window first."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
 def _wait_for_title(browser, text: str) -> None:  # noqa: ANN001
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
@@ -83,7 +89,7 @@ def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_u
     _sign_in(browser, live_url, "analyst")
     assert "Conflicts" in browser.title
     browser.get(f"{live_url}/conflicts/burundi")
-    browser.find_element(By.LINK_TEXT, "Log activity").click()
+    _click(browser, browser.find_element(By.LINK_TEXT, "Log activity"))
     _wait_for_title(browser, "New activity")
 
     browser.find_element(By.ID, "date").send_keys("2000-08-28")
@@ -97,7 +103,7 @@ def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_u
     Select(browser.find_element(By.ID, "parties-1-party")).select_by_visible_text("Burundi")
     Select(browser.find_element(By.ID, "parties-1-role")).select_by_value("participant")
     browser.find_element(By.ID, "sources-0-citation").send_keys("Arusha Peace and Reconciliation Agreement for Burundi (2000)")
-    browser.find_element(By.ID, "submit").click()
+    _click(browser, browser.find_element(By.ID, "submit"))
     _wait_for_title(browser, "Arusha Peace")
 
     assert "Activity recorded." in browser.page_source
@@ -108,7 +114,7 @@ def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_u
     browser.get(f"{live_url}/conflicts/burundi?track=2")
     assert "No activity matches the filter." in browser.page_source
 
-    browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    _click(browser, browser.find_element(By.XPATH, "//button[text()='Sign out']"))
     _wait_for_title(browser, "Sign in")
     _sign_in(browser, live_url, "admin")
     browser.get(f"{live_url}/history/")
