@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from tracker.seeding.apply import apply_seed
-from tracker.seeding.spec import Problem, SeedData, SeedError, read_seed
+from tracker.seeding.files import read_seed
+from tracker.seeding.records import Problem, SeedData, SeedError
 
 #: The seed folder of this checkout.
 DEFAULT_SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"

@@ -23,7 +23,7 @@ from tracker.models import (
     Recognition,
     Source,
 )
-from tracker.seeding.spec import ConflictFile, SeedData
+from tracker.seeding.records import ConflictFile, SeedData
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
