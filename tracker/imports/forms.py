@@ -12,6 +12,15 @@ from tracker.vocab import PartyKind
 DUPLICATES = [("skip", "Skip them (keep what the tracker has)"), ("update", "Update them from the file")]
 
 
+def csv_file_field(export: str) -> FileField:
+    """The upload field: a CSV in the format of ``export``."""
+    return FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file to upload.")],
+        description=f"UTF-8, in the format of the {export} export (see the data dictionary).",
+    )
+
+
 class ImportOptions(FlaskForm):
     on_duplicate = SelectField("Rows that match a record already in the tracker", choices=DUPLICATES, default="skip")
 
@@ -24,8 +33,7 @@ class ActivityImportOptions(ImportOptions):
 
 
 class ActivityUploadForm(ActivityImportOptions):
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")],
-                     description="UTF-8, in the format of the activities export (see the data dictionary).")  # fmt: skip
+    file = csv_file_field("activities")
     submit = SubmitField("Check the file (dry run)")
 
 
@@ -35,8 +43,7 @@ class ActivityConfirmForm(ActivityImportOptions):
 
 
 class PartyUploadForm(ImportOptions):
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to upload.")],
-                     description="UTF-8, in the format of the parties export (see the data dictionary).")  # fmt: skip
+    file = csv_file_field("parties")
     submit = SubmitField("Check the file (dry run)")
 
 
