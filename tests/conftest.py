@@ -19,6 +19,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
 from tracker import create_app, migrate
+from tracker.dashboards import tallies
 from tracker.extensions import db as _db
 from tracker.models import Base
 from tracker.seeding import load_seed
@@ -83,12 +84,20 @@ def empty_tables(engine: sa.Engine) -> None:
 
 @pytest.fixture
 def app_ctx(app: Flask) -> Iterator[Flask]:
-    """An application context for the test; every table is emptied afterwards."""
+    """An application context for the test; every table is emptied afterwards.
+
+    Whatever the test wrote (through forms, imports, the seed or plain SQL), the dashboard
+    tallies must still equal a recount of the activities: the triggers are checked after
+    every test that touches the database.
+    """
     with app.app_context():
         yield app
         _db.session.rollback()
     with app.app_context():
+        with _db.engine.connect() as conn:
+            drift = tallies.drift(conn) if sa.inspect(conn).has_table("activity_tally") else {}
         empty_tables(_db.engine)
+    assert not any(drift.values()), f"the dashboard tallies drifted from the activities: {drift}"
 
 
 @pytest.fixture

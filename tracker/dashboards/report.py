@@ -23,16 +23,19 @@ class Dashboard:
     swimlanes: Swimlanes
 
 
-def build(session: Session, conflict_id: int, flt: ActivityFilter) -> Dashboard:
-    """The dashboard of one conflict under ``flt`` (three statements: the span, the mix, the parties)."""
+def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: bool | None = None) -> Dashboard:
+    """The dashboard of one conflict under ``flt`` (three statements: the span, the mix, the
+    parties), counted from the tallies where they answer the filter (see
+    :func:`tracker.dashboards.aggregates.source`; ``tallies`` overrides the choice)."""
     span = agg.span(session, conflict_id, flt)
     b = span.bucketing
     if span.first is None:
         empty = agg.Series([], [], [], {})
         return Dashboard(span, empty, empty, [], [], [], agg.Ladder([], [], [], {}), agg.Swimlanes([], [], []))
-    mix = agg.mix(session, conflict_id, flt, b)
+    src = agg.source(conflict_id, flt, tallies=tallies)
+    mix = agg.mix(session, src, b)
     span.count = sum(mix.tracks.totals())
-    ladder, lanes = agg.parties_over_time(session, conflict_id, flt, b)
+    ladder, lanes = agg.parties_over_time(session, src, b)
     return Dashboard(
         span=span,
         tracks=mix.tracks,

@@ -10,10 +10,12 @@ from tracker.models.participation import (
     ParticipationSupportKind,
 )
 from tracker.models.party import Party, Recognition
+from tracker.models.tally import ActivityTally, PartyTally
 from tracker.models.user import User
 
 __all__ = [
     "Activity",
+    "ActivityTally",
     "ActivityParty",
     "AuditEntry",
     "Base",
@@ -22,6 +24,7 @@ __all__ = [
     "ParticipationMotive",
     "ParticipationSupportKind",
     "Party",
+    "PartyTally",
     "PhaseChange",
     "Recognition",
     "Source",
