@@ -37,7 +37,8 @@ def upgrade() -> None:
     sa.Column('n', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('track', 'type', 'purpose', 'effect', 'incentive')", name=op.f('ck_activity_tally_kind')),
     sa.ForeignKeyConstraint(['conflict_id'], ['conflict.id'], name=op.f('fk_activity_tally_conflict_id_conflict'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('conflict_id', 'kind', 'month', 'end_month', 'track', 'key', name=op.f('pk_activity_tally'))
+    sa.PrimaryKeyConstraint('conflict_id', 'kind', 'month', 'end_month', 'track', 'key', name=op.f('pk_activity_tally')),
+    sqlite_with_rowid=False,
     )
     op.create_table('party_tally',
     sa.Column('conflict_id', sa.Integer(), nullable=False),
@@ -53,7 +54,8 @@ def upgrade() -> None:
     sa.Column('n_unofficial', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['conflict_id'], ['conflict.id'], name=op.f('fk_party_tally_conflict_id_conflict'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_party_tally_party_id_party'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('conflict_id', 'month', 'end_month', 'track', 'party_id', name=op.f('pk_party_tally'))
+    sa.PrimaryKeyConstraint('conflict_id', 'month', 'end_month', 'track', 'party_id', name=op.f('pk_party_tally')),
+    sqlite_with_rowid=False,
     )
     # ### end Alembic commands ###
     tallies.install(op.get_bind())

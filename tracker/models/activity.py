@@ -42,10 +42,11 @@ class Activity(VersionedMixin, Base):
         sa.CheckConstraint('end_date IS NULL OR end_date >= "date"', name="end_after_start"),
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
         sa.UniqueConstraint("conflict_id", "date", "type", "title"),
-        # Covers the timeline's order and every dashboard aggregate (index-only scans).
+        # Covers the timeline's order and every dashboard aggregate, date filters included
+        # ("from" compares the end date): index-only scans.
         sa.Index(
             "ix_activity_conflict_date",
-            "conflict_id", "date", "track", "type", "purpose", "effect", "official_level", "incentive",
+            "conflict_id", "date", "track", "type", "purpose", "effect", "official_level", "incentive", "end_date",
         ),  # fmt: skip
     )
 

@@ -33,7 +33,10 @@ class ActivityTally(Base):
     track filter applies to every kind."""
 
     __tablename__ = "activity_tally"
-    __table_args__ = (sa.CheckConstraint(f"kind IN ({', '.join(repr(k) for k in TALLY_KINDS)})", name="kind"),)
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN ({', '.join(repr(k) for k in TALLY_KINDS)})", name="kind"),
+        {"sqlite_with_rowid": False},  # rows stored in key order: a conflict's rows are read in one sweep
+    )
 
     conflict_id: Mapped[int] = mapped_column(sa.ForeignKey("conflict.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
@@ -49,6 +52,7 @@ class PartyTally(Base):
     with how many of them were at each official level (``n_<level>``)."""
 
     __tablename__ = "party_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     conflict_id: Mapped[int] = mapped_column(sa.ForeignKey("conflict.id", ondelete="CASCADE"), primary_key=True)
     month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
