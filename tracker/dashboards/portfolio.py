@@ -1,7 +1,7 @@
 """The portfolio overview: every conflict with its volume over the years and its track mix.
 
-Four statements whatever the number of conflicts: the list, the last year with activity,
-the counts per conflict and year, the counts per conflict and track.
+Four statements whatever the number of conflicts or activities: the list, the span of
+years with activity, the counts per conflict and year, the counts per conflict and track.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import rules
 from tracker.conflicts.queries import conflict_overview, current_phase_column
-from tracker.models import Activity, Conflict
+from tracker.dashboards.buckets import Bucketing
+from tracker.models import ActivityTally, Conflict
 from tracker.vocab import ConflictType, Phase, Track
 
 SORTS = {"name", "region", "type", "phase", "activities", "last"}
@@ -86,30 +87,26 @@ def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
     ids = [r[0].id for r in found]
     if not ids:
         return [], []
-    first_day, last_day = session.execute(
-        sa.select(sa.func.min(Activity.date), sa.func.max(Activity.date)).where(Activity.conflict_id.in_(ids))
-    ).one()
-    if last_day is None:
+    # Volumes and mixes are sums of the monthly tallies (their "track" rows count each
+    # activity once), so the overview does not grow with the number of activities.
+    t = ActivityTally
+    counted = (t.conflict_id.in_(ids), t.kind == "track")
+    first_month, last_month = session.execute(sa.select(sa.func.min(t.month), sa.func.max(t.month)).where(*counted, t.n > 0)).one()
+    if last_month is None:
         axis = []
     else:
-        first_year = first_day.year if view.years is None else max(first_day.year, last_day.year - view.years + 1)
-        axis = list(range(first_year, last_day.year + 1))
-    year = sa.cast(sa.extract("year", Activity.date), sa.Integer)
+        first_year = first_month.year if view.years is None else max(first_month.year, last_month.year - view.years + 1)
+        axis = list(range(first_year, last_month.year + 1))
+    (year,) = Bucketing("year").columns(t.month)
     volume: dict[int, dict[int, int]] = {}
     if axis:
         for cid, y, n in session.execute(
-            sa.select(Activity.conflict_id, year, sa.func.count())
-            .where(Activity.conflict_id.in_(ids), year >= axis[0])
-            .group_by(Activity.conflict_id, year)
+            sa.select(t.conflict_id, year, sa.func.sum(t.n)).where(*counted, year >= axis[0]).group_by(t.conflict_id, year)
         ):
-            volume.setdefault(cid, {})[int(y)] = n
+            volume.setdefault(cid, {})[int(y)] = int(n)
     mix: dict[int, dict[str, int]] = {}
-    for cid, track, n in session.execute(
-        sa.select(Activity.conflict_id, Activity.track, sa.func.count())
-        .where(Activity.conflict_id.in_(ids))
-        .group_by(Activity.conflict_id, Activity.track)
-    ):
-        mix.setdefault(cid, {})[Track(track).value] = n
+    for cid, track, n in session.execute(sa.select(t.conflict_id, t.key, sa.func.sum(t.n)).where(*counted).group_by(t.conflict_id, t.key)):
+        mix.setdefault(cid, {})[Track(track).value] = int(n)
     return axis, [
         Row(r[0], r.phase, r.activity_count, r.last_activity, [volume.get(r[0].id, {}).get(y, 0) for y in axis],
             {k: mix.get(r[0].id, {}).get(k, 0) for k in Track.keys()})
