@@ -187,3 +187,13 @@ def test_forms_keep_the_dashboard_current(client, auth, session: Session, spread
     auth.login("admin")
     assert client.post(f"/activities/{summit.id}/delete").status_code == 302
     assert levels()[("Alpha", "1991-06")] == "senior_official"
+
+
+def test_cli_checks_and_rebuilds_the_tallies(runner, session: Session, spread) -> None:  # noqa: ANN001
+    assert runner.invoke(args=["tallies"]).exit_code == 0
+    session.execute(sa.update(PartyTally).where(PartyTally.party_id == spread["m"].id).values(n_unofficial=9))
+    session.commit()
+    broken = runner.invoke(args=["tallies"])
+    assert broken.exit_code == 1 and "party_tally" in broken.output and "--rebuild" in broken.output
+    fixed = runner.invoke(args=["tallies", "--rebuild"])
+    assert fixed.exit_code == 0 and "match" in fixed.output

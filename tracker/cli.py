@@ -1,4 +1,5 @@
-"""Commands for the terminal: ``seed`` and ``create-user`` (``db`` lives in ``migrate``)."""
+"""Commands for the terminal: ``seed``, ``create-user``, ``first-admin``, ``import-activities``,
+``data-dictionary`` and ``tallies`` (``db`` lives in ``migrate``)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,26 @@ def data_dictionary_command() -> None:
     click.echo(markdown())
 
 
+@click.command("tallies")
+@click.option("--rebuild", is_flag=True, help="Recount the tallies from the activities.")
+def tallies_command(rebuild: bool) -> None:
+    """Check that the dashboard tallies equal a recount of the activities (exit status 1 if
+    not); with --rebuild, recount them (after loading data with the triggers disabled, say)."""
+    from tracker.dashboards import tallies
+
+    with db.engine.begin() as conn:
+        if rebuild:
+            tallies.rebuild(conn)
+            click.echo("Tallies recounted from the activities.")
+        drift = tallies.drift(conn)
+    for table, rows in drift.items():
+        for key, (kept, recounted) in sorted(rows.items())[:20]:
+            click.echo(f"{table} {key}: kept {kept}, recounted {recounted}")
+    if any(drift.values()):
+        raise click.ClickException(f"The tallies differ from the activities in {sum(map(len, drift.values()))} rows; run with --rebuild.")
+    click.echo("The tallies match the activities.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(seed_command)
@@ -142,4 +163,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(first_admin_command)
     app.cli.add_command(import_activities_command)
     app.cli.add_command(data_dictionary_command)
+    app.cli.add_command(tallies_command)
 

@@ -13,9 +13,15 @@ Deleting an activity first deletes its party links (a ``BEFORE DELETE`` row trig
 the links' own trigger can still see the activity it takes the counts away from; the
 cascade then finds nothing left to delete.
 
-Alembic's batch mode on SQLite rebuilds a table without its triggers: a migration that
-alters ``activity`` or ``activity_party`` in batch mode must call :func:`install` again
-(``tests/test_dashboard_tallies.py`` fails otherwise).
+Two things for whoever writes the next migration:
+
+* the triggers in a database are the ones its last :func:`install` wrote: a change to the
+  SQL here reaches existing databases through a new revision that calls :func:`install`;
+* Alembic's batch mode on SQLite rebuilds a table without its triggers: a migration that
+  alters ``activity`` or ``activity_party`` in batch mode must call :func:`install` again
+  (``tests/test_dashboard_tallies.py`` fails otherwise).
+
+``flask --app tracker tallies`` checks the tallies against a recount; ``--rebuild`` recounts.
 """
 
 from __future__ import annotations
@@ -78,9 +84,10 @@ def _party_counts(rows: str, month: Callable[[str], str], *, rows_are_links: boo
 
 
 def _add(table: str, key: tuple[str, ...], counts: tuple[str, ...], grouped: str) -> str:
+    """An upsert, in key order: concurrent writers lock the rows they share in the same order."""
     names = ", ".join(_q(c) for c in key)
     update = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts)
-    return f"INSERT INTO {table} ({names}, {', '.join(counts)}) {grouped} ON CONFLICT ({names}) DO UPDATE SET {update}"
+    return f"INSERT INTO {table} ({names}, {', '.join(counts)}) {grouped} ORDER BY {names} ON CONFLICT ({names}) DO UPDATE SET {update}"
 
 
 def _take(table: str, key: tuple[str, ...], counts: tuple[str, ...], grouped: str) -> str:
