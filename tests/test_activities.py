@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import make_activity, make_conflict, make_participation, make_party
 from tracker.models import Activity, AuditEntry, Participation
-from tracker.vocab import ActivityPartyRole
+from tracker.vocab import ActivityPartyRole, Track
 
 
 @pytest.fixture
@@ -101,6 +101,15 @@ def test_bad_activity_is_refused_with_the_reason_and_nothing_written(client, aut
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
+def test_a_refused_field_is_marked_invalid_for_screen_readers(client, auth, case) -> None:  # noqa: ANN001
+    auth.login("analyst")
+    page = _page(client.post("/conflicts/moz/activities/new", data=activity_data(case, title="")))
+    assert 'aria-invalid="true"' in page and 'id="title"' in page
+    field = page[page.index('id="title"') - 300 : page.index('id="title"') + 300]
+    assert 'aria-invalid="true"' in field
+    assert page.count('aria-invalid="true"') == 1  # only the field in error
+
+
 def test_party_outside_the_conflict_is_refused_or_added_on_request(client, auth, case, session: Session) -> None:  # noqa: ANN001
     auth.login("analyst")
     data = activity_data(case, **{"parties-3-party": case["outsider"].id, "parties-3-role": "mediator"})
@@ -133,6 +142,8 @@ def test_edit_records_each_changed_field_in_the_history(client, auth, case, sess
     assert "title" not in entry.changes
     history = _page(client.get(f"/history/activity/{activity.id}"))
     assert "analyst@example.org" in history and "track" in history
+    # Codebook keys are shown by their labels.
+    assert f"<del>{Track.ONE.label}</del> → <ins>{Track.ONE_AND_A_HALF.label}</ins>" in history
 
 
 def test_saving_over_a_newer_version_asks_to_merge(client, auth, case, session: Session) -> None:  # noqa: ANN001

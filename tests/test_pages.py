@@ -122,3 +122,15 @@ def test_pages_run_a_constant_number_of_statements(client, auth, session: Sessio
     with count_statements() as counter:
         client.get("/")
     assert counter.count == counts["/"]
+
+
+def test_navigation_marks_the_current_section_and_search_keeps_its_query(client, auth, seeded) -> None:  # noqa: ANN001
+    auth.login("admin")
+    portfolio = client.get("/portfolio").get_data(as_text=True)
+    assert '<a class="nav-link active" href="/portfolio" aria-current="page">Portfolio</a>' in portfolio
+    assert portfolio.count('aria-current="page"') == 1
+    parties = client.get("/parties/").get_data(as_text=True)
+    assert '<a class="nav-link active" href="/parties/" aria-current="page">Parties</a>' in parties
+    found = client.get("/search?q=Sant%27Egidio").get_data(as_text=True)
+    assert 'value="Sant&#39;Egidio"' in found
+    assert re.search(r'id="nav-q"[^>]*value=""', portfolio)

@@ -24,7 +24,7 @@ from tracker.models import (
     Recognition,
     User,
 )
-from tracker.vocab import AuditAction
+from tracker.vocab import AuditAction, Motive, SupportKind, Vocab
 
 #: The fields each audited record type shows in its history, in display order.
 AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
@@ -51,6 +51,32 @@ RECORD_TYPES: dict[type, str] = {
     Activity: "activity",
     User: "user",
 }
+
+
+def _vocabularies() -> dict[str, dict[str, type[Vocab]]]:
+    """Per record type, the audited fields that hold codebook keys, with their vocabulary."""
+    out: dict[str, dict[str, type[Vocab]]] = {}
+    for model, name in RECORD_TYPES.items():
+        columns = {c.name: getattr(c.type, "enum_class", None) for c in model.__table__.columns}
+        out[name] = {f: columns[f] for f in AUDITED_FIELDS[model] if columns.get(f) is not None}
+    out["participation"] |= {"support_kinds": SupportKind, "motives": Motive}
+    return out
+
+
+_VOCABULARIES = _vocabularies()
+
+
+def shown(record_type: str, field: str, value: Any) -> str:
+    """A recorded value as the history shows it: codebook keys by their labels, lists joined,
+    nothing as a dash."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(shown(record_type, field, v) for v in value)
+    vocab = _VOCABULARIES.get(record_type, {}).get(field)
+    if vocab is not None and value in vocab.keys():
+        return vocab(value).label
+    return str(value)
 
 
 def _plain(value: Any) -> Any:

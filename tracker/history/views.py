@@ -14,6 +14,7 @@ from tracker.models import User
 from tracker.pagination import paginate
 
 bp = Blueprint("history", __name__, url_prefix="/history")
+bp.add_app_template_global(audit.shown, "shown")
 
 
 def _date_arg(name: str, errors: list[str]) -> date | None:
