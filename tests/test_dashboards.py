@@ -93,6 +93,11 @@ def test_carrots_sticks_and_who_is_active(client, auth, fixture_conflict) -> Non
     auth.login("viewer")
     incentives = {r["quarter"]: (int(r["carrot"]), int(r["stick"])) for r in _csv(client, "/conflicts/fx/dashboard/incentives.csv")}
     assert incentives["1991-Q1"] == (0, 1) and incentives["1993-Q2"] == (2, 0)
+    # Every chart over time shares the dashboard's axis, whatever its own first and last data.
+    tracks = [r["quarter"] for r in _csv(client, "/conflicts/fx/dashboard/tracks.csv")]
+    assert list(incentives) == tracks and tracks[0] == "1990-Q1" and incentives["1990-Q1"] == (0, 0)
+    page = client.get("/conflicts/fx/dashboard?track=2").get_data(as_text=True)
+    assert "None of these activities offers a carrot or wields a stick." in page
     lanes = {(r["party"], r["quarter"]): int(r["involvements"]) for r in _csv(client, "/conflicts/fx/dashboard/parties.csv")}
     assert lanes[("Alpha", "1990-Q1")] == 2 and lanes[("Alpha", "1993-Q2")] == 2 and lanes[("Mediator NGO", "1991-Q1")] == 1
     assert sum(v for (p, _), v in lanes.items() if p == "Beta") == 4
@@ -116,7 +121,7 @@ def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, 
     assert '<title>1990-Q3 · Track 1.5: 1</title>' in page
     assert 'fill="#0072B2"' in page and 'fill="#E69F00"' in page  # track 1 and 1.5 colours
     assert "<title>Alpha: Ministerial → Unofficial in 1990-Q3</title>" in page
-    assert "<title>Mediator NGO, 1991-Q1: 1 activities</title>" in page
+    assert "<title>Mediator NGO, 1991-Q1: 1 activity</title>" in page
     assert page.count('class="data-table') == 7
     assert "<script" not in page.split("</main>")[0]
     link = f"/conflicts/fx?party={fixture_conflict['a'].id}&amp;from=1990-01-01&amp;to=1990-03-31#timeline-heading"
@@ -127,6 +132,10 @@ def test_bad_filters_explain_on_the_page_and_400_for_csv(client, auth, fixture_c
     auth.login("viewer")
     page = unescape(client.get("/conflicts/fx/dashboard?track=4&from=1995&to=1990").get_data(as_text=True))
     assert "Filter “track”: unknown key '4'" in page and "The date range is inverted" in page
+    # What was not applied does not narrow the charts: all seven activities are counted.
+    assert "7 activities from 1990-01-10 to 1993-06-02" in page
+    mixed = unescape(client.get("/conflicts/fx/dashboard?type=agreement&type=nonsense").get_data(as_text=True))
+    assert "unknown key 'nonsense'" in mixed and "1 activity from 1993-06-01" in mixed
     response = client.get("/conflicts/fx/dashboard/tracks.csv?party=424242")
     assert response.status_code == 400 and "no party has the id 424242" in response.get_data(as_text=True)
     assert client.get("/conflicts/fx/dashboard/nonsense.csv").status_code == 404

@@ -20,6 +20,11 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **{k: v for k, v in args.items() if v is not None})
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 activity``, ``2 activities``: a count with its noun."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def init_app(app: Flask) -> None:
     """Blueprints, template filters and globals."""
     from tracker.activities import views as activities
@@ -41,3 +46,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_partial_date, "partial_date")
     app.add_template_global(vocab, "vocab")
     app.add_template_global(url_with)
+    app.add_template_filter(counted)

@@ -48,9 +48,12 @@ class ActivityFilter:
                 if not key:
                     continue
                 try:
-                    self.vocab.setdefault(name, []).append(rules.vocab(kind, key))
+                    value = rules.vocab(kind, key)
                 except rules.RuleError as error:
+                    # Reported and left out: a filter whose every value is unknown is no filter.
                     self.errors.append(f"Filter “{name}”: {error}.")
+                else:
+                    self.vocab.setdefault(name, []).append(value)
         self._read_parties(args.getlist("party"), session)
         self._read_dates(args.get("from", ""), args.get("to", ""))
         return self

@@ -28,6 +28,7 @@ def group_by_role(participations: list[Participation]) -> dict[Role, list[Partic
     return grouped
 
 
+@bp.get("/conflicts")  # the path the conflict pages live under answers too
 @bp.get("/")
 @requires("read")
 def index() -> str:

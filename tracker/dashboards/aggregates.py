@@ -194,9 +194,10 @@ _MIX = {
 }
 
 
-def mix(session: Session, src: Source, bucketing: Bucketing) -> Mix:
-    """Tracks and incentives per bucket; types, purposes and effects overall: one statement
-    (a ``UNION ALL`` of five grouped counts)."""
+def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple[int, int]]) -> Mix:
+    """Tracks and incentives per bucket of ``buckets`` (the dashboard's span, so every chart
+    over time shares one axis); types, purposes and effects overall: one statement (a
+    ``UNION ALL`` of five grouped counts)."""
     branches = [src.counts(name, bucketing if per_bucket else None) for name, (_col, _vocab, per_bucket) in _MIX.items()]
     rows = session.execute(sa.union_all(*branches)).all()
     totals: dict[str, dict[str, int]] = {name: {} for name in _MIX}
@@ -208,7 +209,7 @@ def mix(session: Session, src: Source, bucketing: Bucketing) -> Mix:
             totals[row.kind][row.key] = totals[row.kind].get(row.key, 0) + int(row.n)
     series = {}
     for name, vocab in (("track", Track), ("incentive", Incentive)):
-        series[name] = _arrange(per_bucket_rows[name], bucketing, vocab.keys())
+        series[name] = _arrange(per_bucket_rows[name], bucketing, buckets, vocab.keys())
     return Mix(
         tracks=series["track"],
         incentives=series["incentive"],
@@ -216,12 +217,8 @@ def mix(session: Session, src: Source, bucketing: Bucketing) -> Mix:
     )
 
 
-def _arrange(rows: list[Any], bucketing: Bucketing, keys: list[str]) -> Series:
-    """Grouped rows ``(b_year, b_part, key, n)`` as a series over every bucket of their span."""
-    if not rows:
-        return Series([], [], keys, {k: [] for k in keys})
-    present = sorted({bucketing.key(r) for r in rows})
-    buckets = bucketing.span(present[0], present[-1])
+def _arrange(rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]], keys: list[str]) -> Series:
+    """Grouped rows ``(b_year, b_part, key, n)`` as a series over ``buckets``."""
     index = {b: i for i, b in enumerate(buckets)}
     values = {k: [0] * len(buckets) for k in keys}
     for row in rows:
@@ -256,13 +253,11 @@ def _party_rows(session: Session, src: Source, bucketing: Bucketing) -> list[Any
     return list(session.execute(stmt))
 
 
-def parties_over_time(session: Session, src: Source, bucketing: Bucketing) -> tuple[Ladder, Swimlanes]:
-    """The official-level ladder and the swimlanes, from one grouped statement."""
+def parties_over_time(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple[int, int]]) -> tuple[Ladder, Swimlanes]:
+    """The official-level ladder and the swimlanes over ``buckets``, from one grouped statement."""
     rows = _party_rows(session, src, bucketing)
     if not rows:
         return Ladder([], [], [], {}), Swimlanes([], [], [])
-    present = sorted({bucketing.key(r) for r in rows})
-    buckets = bucketing.span(present[0], present[-1])
     labels = [bucketing.label(b) for b in buckets]
     index = {b: i for i, b in enumerate(buckets)}
     rungs: dict[int, dict[int, OfficialLevel]] = {}

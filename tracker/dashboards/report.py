@@ -33,9 +33,10 @@ def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: b
         empty = agg.Series([], [], [], {})
         return Dashboard(span, empty, empty, [], [], [], agg.Ladder([], [], [], {}), agg.Swimlanes([], [], []))
     src = agg.source(conflict_id, flt, tallies=tallies)
-    mix = agg.mix(session, src, b)
+    buckets = b.span(b.of(span.first), b.of(span.last))  # one time axis for every chart
+    mix = agg.mix(session, src, b, buckets)
     span.count = sum(mix.tracks.totals())
-    ladder, lanes = agg.parties_over_time(session, src, b)
+    ladder, lanes = agg.parties_over_time(session, src, b, buckets)
     return Dashboard(
         span=span,
         tracks=mix.tracks,
