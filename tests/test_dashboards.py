@@ -89,6 +89,16 @@ def test_level_ladder_marks_promotions_and_demotions(client, auth, fixture_confl
     assert gamma == [("1991-Q1", "head_of_state", ""), ("1993-Q2", "ministerial", "down")]
 
 
+def test_page_tables_show_labels_and_csv_keeps_keys(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    page = unescape(client.get("/conflicts/fx/dashboard").get_data(as_text=True))
+    assert "<th scope=\"col\">Track one (official)</th>" in page
+    assert "<td>Alpha</td><td>1990-Q3</td><td>Unofficial</td><td>▼ down</td>" in page
+    assert "<td>Economic sanction</td><td>1</td>" in page
+    levels = _csv(client, "/conflicts/fx/dashboard/levels.csv")
+    assert {"party": "Alpha", "quarter": "1990-Q3", "highest_level": "unofficial", "shift": "down"} in levels
+
+
 def test_carrots_sticks_and_who_is_active(client, auth, fixture_conflict) -> None:  # noqa: ANN001
     auth.login("viewer")
     incentives = {r["quarter"]: (int(r["carrot"]), int(r["stick"])) for r in _csv(client, "/conflicts/fx/dashboard/incentives.csv")}

@@ -1,4 +1,8 @@
-"""Each dashboard aggregate as a table: a header and rows, for the page and for CSV."""
+"""Each dashboard aggregate as a table: a header and rows, for the page and for CSV.
+
+The CSV keeps the codebook's keys (the data dictionary's vocabulary); :func:`for_page` shows
+the same table with the codebook's labels.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Callable
 
 from tracker.dashboards.aggregates import Ladder, Series, Swimlanes
 from tracker.dashboards.report import Dashboard
-from tracker.vocab import ActivityType, Effect, Incentive, Purpose, Track
+from tracker.vocab import ActivityType, Effect, Incentive, OfficialLevel, Purpose, Track
 
 Table = tuple[list[str], list[list[object]]]
 
@@ -51,3 +55,20 @@ TABLES: dict[str, tuple[str, Callable[[Dashboard], Table]]] = {
 
 def table(dashboard: Dashboard, name: str) -> Table:
     return TABLES[name][1](dashboard)
+
+
+_SHIFTS = {"up": "▲ up", "down": "▼ down"}
+
+
+def for_page(name: str, table: Table) -> Table:
+    """``table`` as the page shows it: labels for codebook keys, headers in words."""
+    header, rows = table
+    words = [h.replace("_", " ").capitalize() for h in header]
+    if name in ("tracks", "incentives"):
+        vocab = Track if name == "tracks" else Incentive
+        return [words[0], *[vocab(k).label for k in header[1:-1]], words[-1]], rows
+    if name == "levels":
+        return words, [[party, bucket, OfficialLevel(level).label, _SHIFTS.get(shift, "")] for party, bucket, level, shift in rows]
+    if name in ("types", "purposes", "effects"):  # key, label, count: the label says it
+        return [words[0], words[2]], [[label, n] for _key, label, n in rows]
+    return words, rows

@@ -65,7 +65,7 @@ def conflict(slug: str) -> str:
         conflict=record,
         data=data,
         figures=figures,
-        tables={name: (title, tables.table(data, name)) for name, (title, _) in tables.TABLES.items()},
+        tables={name: (title, tables.for_page(name, tables.table(data, name))) for name, (title, _) in tables.TABLES.items()},
         activity_filter=flt,
         errors=flt.errors,
         roles=group_by_role(record.participations),
