@@ -8,12 +8,15 @@ through the app (server time: the WSGI call, rendering included) and prints the 
 95th percentile and the statement count. Target: under 200 ms for 100,000 activities.
 
 The unfiltered dashboard, a track filter and whole-month date ranges are counted from the
-monthly tallies; other filters group the activities themselves, and are timed too.
+monthly tallies; other filters group the activities themselves, and are timed too. The
+garbage collector is frozen after warming up, as tracker/wsgi.py does in production
+(``--no-freeze`` measures without).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 
@@ -35,7 +38,7 @@ def _login(app, client) -> None:  # noqa: ANN001
     client.post("/login", data={"email": "bench@example.org", "password": "bench-password-1"})
 
 
-def run(database_url: str, activities: int, repeat: int, urls: list[str]) -> None:
+def run(database_url: str, activities: int, repeat: int, urls: list[str], *, freeze: bool = True) -> None:
     app = bench_app(database_url)
     with app.app_context():
         generate(db.engine, slug="bench", activities=activities)
@@ -44,7 +47,11 @@ def run(database_url: str, activities: int, repeat: int, urls: list[str]) -> Non
     _login(app, client)
     statements = []
     sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(1))
-    print(f"database: {engine.dialect.name}; activities in the conflict: {activities}")
+    for url in urls:
+        client.get(url)  # warm caches and compile the templates
+    if freeze:
+        gc.freeze()  # as tracker/wsgi.py does in each production worker
+    print(f"database: {engine.dialect.name}; activities in the conflict: {activities}; gc.freeze(): {freeze}")
     for url in urls:
         client.get(url)  # warm caches
         timings = []
@@ -65,6 +72,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="sqlite:////tmp/tracker-bench.sqlite")
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--no-freeze", action="store_true", help="Leave the garbage collector as a plain process has it.")
     args = parser.parse_args()
     base = "/conflicts/bench/dashboard"
     run(args.database_url, args.activities, args.repeat, [
@@ -74,7 +82,7 @@ def main() -> None:
         f"{base}?type=negotiation_round",      # any other filter groups the activities
         f"{base}?from=1990-03-15",             # a day inside a month: the activities too
         "/portfolio",
-    ])  # fmt: skip
+    ], freeze=not args.no_freeze)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -41,3 +41,21 @@ def test_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("TRACKER_ENV", "staging")
     with pytest.raises(RuntimeError, match="TRACKER_ENV"):
         create_app()
+
+
+def test_the_production_entry_point_builds_the_app_and_freezes_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import importlib
+    import sys
+
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "s3cret-from-the-environment")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.delitem(sys.modules, "tracker.wsgi", raising=False)
+    try:
+        wsgi = importlib.import_module("tracker.wsgi")
+        assert wsgi.app.config["SECRET_KEY"] == "s3cret-from-the-environment"
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        sys.modules.pop("tracker.wsgi", None)
