@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_activity, make_conflict, make_participation, make_party
 from tracker.activities.filters import ActivityFilter
-from tracker.dashboards import aggregates, report, tallies
+from tracker.dashboards import report, sources, tallies
 from tracker.extensions import db
 from tracker.models import Activity, ActivityParty, ActivityTally, Conflict, PartyTally
 from tracker.vocab import ActivityPartyRole as R
@@ -62,11 +62,15 @@ def _filter(session: Session, query: str) -> ActivityFilter:
 @pytest.mark.parametrize(
     "query",
     ["", "track=1", "track=1&track=2", "from=1990-02", "from=1990-03&to=1990-12", "to=1990-01",
-     "from=1991", "from=1990&to=1990", "track=1.5&from=1990-01&to=1990-01", "from=2000"],
+     "from=1991", "from=1990&to=1990", "track=1.5&from=1990-01&to=1990-01", "from=2000",
+     # dates inside a month: the tallies for whole months, the activities for the months cut
+     "from=1990-01-31", "from=1990-02-01&to=1990-02-13", "from=1990-03-02&to=1990-03-02",
+     "from=1990-03-03", "from=1990-12-31&to=1991-01-01", "track=1&from=1990-02-14&to=1990-02-14",
+     "from=1990-01-15&to=1991-06-01", "to=1990-01-30", "from=1991-01-02&to=1991-06-15"],
 )  # fmt: skip
 def test_tallies_and_activities_give_the_same_dashboard(session: Session, spread, query: str) -> None:  # noqa: ANN001
     flt = _filter(session, query)
-    assert not flt.errors and aggregates.tallies_answer(flt)
+    assert not flt.errors and sources.answers(flt)
     from_tallies = report.build(session, spread["war"].id, flt, tallies=True)
     from_activities = report.build(session, spread["war"].id, flt, tallies=False)
     assert from_tallies == from_activities
@@ -81,19 +85,23 @@ def test_an_activity_that_ends_in_a_later_month_counts_from_its_start(session: S
 
 
 @pytest.mark.parametrize(
-    ("query", "answered"),
-    [("", True), ("track=1.5", True), ("from=1990&to=1991", True), ("from=1990-02-01&to=1990-02-28", True),
-     ("from=1990-02-02", False), ("to=1990-02-27", False), ("type=agreement", False), ("level=ministerial", False),
-     ("purpose=coercive", False), ("effect=neutral", False), ("party=PARTY", False)],
+    ("query", "answered", "cut"),
+    [("", True, 0), ("track=1.5", True, 0), ("from=1990&to=1991", True, 0), ("from=1990-02-01&to=1990-02-28", True, 0),
+     ("from=1990-02-02", True, 1), ("to=1990-02-27", True, 1), ("from=1990-02-02&to=1990-02-27", True, 2),
+     ("type=agreement", False, 0), ("level=ministerial", False, 0), ("purpose=coercive", False, 0),
+     ("effect=neutral", False, 0), ("party=PARTY", False, 0)],
 )  # fmt: skip
-def test_only_whole_months_and_tracks_are_read_from_the_tallies(session: Session, spread, query: str, answered: bool) -> None:  # noqa: ANN001
+def test_tracks_and_dates_are_read_from_the_tallies(session: Session, spread, query: str, answered: bool, cut: int) -> None:  # noqa: ANN001
     flt = _filter(session, query.replace("PARTY", str(spread["a"].id)))
     assert not flt.errors
-    assert aggregates.tallies_answer(flt) is answered
-    assert isinstance(aggregates.source(spread["war"].id, flt), aggregates._Tallies if answered else aggregates._Activities)
-    if not answered:
+    assert sources.answers(flt) is answered
+    chosen = sources.source(spread["war"].id, flt)
+    assert isinstance(chosen, sources.Tallies if answered else sources.Activities)
+    if answered:
+        assert len(chosen.cut) == cut  # months a date cuts are grouped from the activities
+    else:
         with pytest.raises(ValueError, match="cannot answer"):
-            aggregates.source(spread["war"].id, flt, tallies=True)
+            sources.source(spread["war"].id, flt, tallies=True)
 
 
 def test_tallies_hold_the_expected_rows(session: Session, spread) -> None:  # noqa: ANN001

@@ -3,16 +3,15 @@
 Every function runs one statement; Python only arranges the (small) grouped result. The
 same functions feed the dashboard page and its CSV downloads.
 
-Counts come from one of two sources with the same answers: the monthly tallies
-(:mod:`tracker.models.tally`), summed, when the filter is on tracks and whole months only
-(the unfiltered dashboard, a year or month range, the track mix); otherwise the activities
-themselves, grouped. ``tests/test_dashboard_tallies.py`` holds the two to the same numbers.
+Counts come from one of two sources with the same answers (:mod:`tracker.dashboards.sources`):
+the monthly tallies, summed, when the filter is on tracks and dates only; otherwise the
+activities themselves, grouped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,126 +19,9 @@ from sqlalchemy.orm import Session
 
 from tracker.activities.filters import ActivityFilter
 from tracker.dashboards.buckets import Bucketing, choose
-from tracker.models import Activity, ActivityParty, ActivityTally, Party, PartyTally
+from tracker.dashboards.sources import Source, filtered
+from tracker.models import Activity, Party
 from tracker.vocab import LEVEL_RANK, Effect, Incentive, OfficialLevel, Purpose, Track, ActivityType
-
-
-def _base(conflict_id: int, flt: ActivityFilter, *columns: Any) -> sa.Select:
-    stmt = sa.select(*columns).select_from(Activity).where(Activity.conflict_id == conflict_id)
-    return flt.apply(stmt)
-
-
-def tallies_answer(flt: ActivityFilter) -> bool:
-    """Whether the monthly tallies can answer ``flt``: tracks and whole months only."""
-    return (
-        set(flt.vocab) <= {"track"}
-        and not flt.party_ids
-        and (flt.date_from is None or flt.date_from.day == 1)
-        and (flt.date_to is None or (flt.date_to + timedelta(days=1)).day == 1)
-    )
-
-
-_NO_INT = sa.cast(sa.null(), sa.Integer)
-_RANK_CASE = sa.case({level.value: rank for level, rank in LEVEL_RANK.items()}, value=Activity.official_level)
-_LEVEL_OF_RANK = {rank: level for level, rank in LEVEL_RANK.items()}
-
-
-def _bucket_columns(bucketing: Bucketing | None, column: Any) -> tuple[list[Any], list[Any]]:
-    """``b_year`` and ``b_part`` of ``column`` to select (nulls when not counted per bucket),
-    and the same expressions to group by (the very objects: PostgreSQL must see the
-    grouped expression, bound parameters included, in the select list)."""
-    if bucketing is None:
-        return [_NO_INT.label("b_year"), _NO_INT.label("b_part")], []
-    year, *part = group = bucketing.columns(column)
-    return [year, part[0] if part else _NO_INT.label("b_part")], group
-
-
-class _Activities:
-    """Counts by grouping the conflict's activities: answers every filter."""
-
-    def __init__(self, conflict_id: int, flt: ActivityFilter) -> None:
-        self.conflict_id, self.flt = conflict_id, flt
-
-    def counts(self, name: str, bucketing: Bucketing | None) -> sa.Select:
-        """``kind, b_year, b_part, key, n``: activities per key of ``name`` (per bucket)."""
-        column = _MIX[name][0]
-        bucket, group = _bucket_columns(bucketing, Activity.date)
-        stmt = _base(self.conflict_id, self.flt, sa.literal(name).label("kind"), *bucket, sa.cast(column, sa.String).label("key"), sa.func.count().label("n"))
-        if name == "incentive":
-            stmt = stmt.where(column.is_not(None))
-        return stmt.group_by(*group, column)
-
-    def party_counts(self, bucketing: Bucketing) -> sa.Select:
-        """``party_id, b_year[, b_part], rank, n``: per party and bucket, the highest level's
-        rank and the party's involvements (links to activities)."""
-        cols = bucketing.columns()
-        return self.flt.apply(
-            sa.select(ActivityParty.party_id, *cols, sa.func.max(_RANK_CASE).label("rank"), sa.func.count().label("n"))
-            .select_from(ActivityParty)
-            .join(Activity, Activity.id == ActivityParty.activity_id)
-            .where(Activity.conflict_id == self.conflict_id)
-            .group_by(ActivityParty.party_id, *cols)
-        )
-
-
-class _Tallies:
-    """Counts by summing the monthly tallies: only for :func:`tallies_answer` filters.
-
-    A tally row counts the activities of one start month and one end month, so a filter from
-    the first of a month and to the end of one selects whole rows: ``end_month >= from``
-    and ``month <= to`` are exactly the timeline's ``COALESCE(end_date, date) >= from`` and
-    ``date <= to``.
-    """
-
-    def __init__(self, conflict_id: int, flt: ActivityFilter) -> None:
-        self.conflict_id, self.flt = conflict_id, flt
-
-    def _where(self, table: type[ActivityTally] | type[PartyTally]) -> list[Any]:
-        where = [table.conflict_id == self.conflict_id]
-        if "track" in self.flt.vocab:
-            where.append(table.track.in_(self.flt.vocab["track"]))
-        if self.flt.date_from:
-            where.append(table.end_month >= self.flt.date_from)
-        if self.flt.date_to:
-            where.append(table.month <= self.flt.date_to)
-        return where
-
-    def counts(self, name: str, bucketing: Bucketing | None) -> sa.Select:
-        t = ActivityTally
-        total = sa.func.sum(t.n)
-        bucket, group = _bucket_columns(bucketing, t.month)
-        return (
-            sa.select(sa.literal(name).label("kind"), *bucket, t.key, total.label("n"))
-            .where(*self._where(t), t.kind == name)
-            .group_by(*group, t.key)
-            .having(total > 0)
-        )
-
-    def party_counts(self, bucketing: Bucketing) -> sa.Select:
-        t = PartyTally
-        cols = bucketing.columns(t.month)
-        ranks = sorted(LEVEL_RANK.items(), key=lambda item: -item[1])
-        rank = sa.case(*[(PartyTally.level_column(level) > 0, r) for level, r in ranks], else_=None)
-        total = sa.func.sum(t.n)
-        return (
-            sa.select(t.party_id, *cols, sa.func.max(rank).label("rank"), total.label("n"))
-            .where(*self._where(t))
-            .group_by(t.party_id, *cols)
-            .having(total > 0)
-        )
-
-
-def source(conflict_id: int, flt: ActivityFilter, *, tallies: bool | None = None) -> _Activities | _Tallies:
-    """Where a dashboard's counts come from: the tallies when they can answer ``flt``
-    (``tallies=False`` forces grouping the activities, ``True`` insists on the tallies)."""
-    if tallies is None:
-        tallies = tallies_answer(flt)
-    elif tallies and not tallies_answer(flt):
-        raise ValueError("The tallies cannot answer this filter.")
-    return (_Tallies if tallies else _Activities)(conflict_id, flt)
-
-
-Source = _Activities | _Tallies
 
 
 @dataclass
@@ -156,8 +38,8 @@ def span(session: Session, conflict_id: int, flt: ActivityFilter) -> Span:
     ``count`` is filled in by :func:`mix` (it falls out of the track counts for free).
     """
     # Two scalar subqueries, so each is a walk to one end of the (conflict, date) index.
-    first = _base(conflict_id, flt, sa.func.min(Activity.date)).scalar_subquery()
-    last = _base(conflict_id, flt, sa.func.max(Activity.date)).scalar_subquery()
+    first = filtered(conflict_id, flt, sa.func.min(Activity.date)).scalar_subquery()
+    last = filtered(conflict_id, flt, sa.func.max(Activity.date)).scalar_subquery()
     first, last = session.execute(sa.select(first, last)).one()
     return Span(0, first, last, choose(first, last))
 
@@ -184,13 +66,15 @@ class Mix:
     effects: list[tuple[str, int]]
 
 
-#: What :func:`mix` groups by: name -> (column, vocabulary, per bucket?)
+_LEVEL_OF_RANK = {rank: level for level, rank in LEVEL_RANK.items()}
+
+#: What :func:`mix` groups by: name -> (vocabulary, per bucket?)
 _MIX = {
-    "track": (Activity.track, Track, True),
-    "incentive": (Activity.incentive, Incentive, True),
-    "type": (Activity.type, ActivityType, False),
-    "purpose": (Activity.purpose, Purpose, False),
-    "effect": (Activity.effect, Effect, False),
+    "track": (Track, True),
+    "incentive": (Incentive, True),
+    "type": (ActivityType, False),
+    "purpose": (Purpose, False),
+    "effect": (Effect, False),
 }
 
 
@@ -198,7 +82,7 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
     """Tracks and incentives per bucket of ``buckets`` (the dashboard's span, so every chart
     over time shares one axis); types, purposes and effects overall: one statement (a
     ``UNION ALL`` of five grouped counts)."""
-    branches = [src.counts(name, bucketing if per_bucket else None) for name, (_col, _vocab, per_bucket) in _MIX.items()]
+    branches = [stmt for name, (_vocab, per_bucket) in _MIX.items() for stmt in src.counts(name, bucketing if per_bucket else None)]
     rows = session.execute(sa.union_all(*branches)).all()
     totals: dict[str, dict[str, int]] = {name: {} for name in _MIX}
     per_bucket_rows: dict[str, list[Any]] = {"track": [], "incentive": []}
@@ -213,7 +97,7 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
     return Mix(
         tracks=series["track"],
         incentives=series["incentive"],
-        **{f"{name}s": [(k, totals[name].get(k, 0)) for k in _MIX[name][1].keys()] for name in ("type", "purpose", "effect")},
+        **{f"{name}s": [(k, totals[name].get(k, 0)) for k in _MIX[name][0].keys()] for name in ("type", "purpose", "effect")},
     )
 
 
@@ -248,7 +132,8 @@ class Ladder:
 
 def _party_rows(session: Session, src: Source, bucketing: Bucketing) -> list[Any]:
     """The source's per-party counts, with the parties' names joined afterwards."""
-    grouped = src.party_counts(bucketing).subquery()
+    parts = src.party_counts(bucketing)
+    grouped = (parts[0] if len(parts) == 1 else sa.union_all(*parts)).subquery()
     stmt = sa.select(grouped, Party.name).join(Party, Party.id == grouped.c.party_id)
     return list(session.execute(stmt))
 
@@ -260,16 +145,18 @@ def parties_over_time(session: Session, src: Source, bucketing: Bucketing, bucke
         return Ladder([], [], [], {}), Swimlanes([], [], [])
     labels = [bucketing.label(b) for b in buckets]
     index = {b: i for i, b in enumerate(buckets)}
-    rungs: dict[int, dict[int, OfficialLevel]] = {}
+    ranks: dict[int, dict[int, int]] = {}
     counts: dict[int, list[int]] = {}
     names: dict[int, str] = {}
-    for row in rows:
+    for row in rows:  # a party and bucket may come in several rows (one per part of the source)
         i = index[bucketing.key(row)]
         names[row.party_id] = row.name
-        rungs.setdefault(row.party_id, {})[i] = _LEVEL_OF_RANK[int(row.rank)]
+        party_ranks = ranks.setdefault(row.party_id, {})
+        party_ranks[i] = max(party_ranks.get(i, 0), int(row.rank))
         counts.setdefault(row.party_id, [0] * len(buckets))[i] += int(row.n)
     parties = sorted(names.items(), key=lambda item: item[1])
-    ladder = Ladder(buckets, labels, parties, {pid: dict(sorted(r.items())) for pid, r in rungs.items()})
+    rungs = {pid: {i: _LEVEL_OF_RANK[r] for i, r in sorted(by_bucket.items())} for pid, by_bucket in ranks.items()}
+    ladder = Ladder(buckets, labels, parties, rungs)
     return ladder, Swimlanes(buckets, labels, [(pid, name, counts[pid]) for pid, name in parties])
 
 
