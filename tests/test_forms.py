@@ -45,7 +45,8 @@ BAD_CONFLICTS = [
     ("name", "", "end_date", "This field is required", "name"),
     ("type", "cold_war", "type", "unknown key 'cold_war'", "type"),
     ("end_date", "1950-01-01", "end_date", "is before the start", "end_date"),
-    ("start_date", "1963-02-30", "start_date", "Not a valid date value", "start_date"),
+    ("start_date", "1963-02-30", "start_date", "is not a date on the calendar", "start_date"),
+    ("start_date", "21 Dec 1963", "start_date", "write YYYY, YYYY-MM or YYYY-MM-DD", "start_date"),
     ("slug", "Cyprus Dispute!", "slug", "is not a slug", "slug"),
     ("region", "Levant\x00", "region", "control character", "region"),
     ("summary", "x" * 20_001, "summary", "the limit is 20000", "summary"),
@@ -140,3 +141,42 @@ def test_participation_form_rules(client, auth, session: Session) -> None:  # no
         data={"party": russia.id, "role": "third_party", "capacity": "mediator", "motives": ["stakes", "bogus"], "leverage": "strong"},
     )
     assert "unknown key 'bogus'" in unescape(mediator.get_data(as_text=True)).lower()
+
+
+def test_dates_known_to_the_year_or_month_are_kept_as_given(client, auth, session: Session) -> None:  # noqa: ANN001
+    auth.login("analyst")
+    data = CONFLICT | {"start_date": "1963", "end_date": "1974-08", "phase_since": "1974"}
+    assert client.post("/conflicts/new", data=data).status_code == 302
+    conflict = session.scalars(sa.select(Conflict)).one()
+    # A start is the first day of its period, an end its last: ranges and "as of" need no precision.
+    assert (conflict.start_date, conflict.start_date_precision) == (date(1963, 1, 1), "year")
+    assert (conflict.end_date, conflict.end_date_precision) == (date(1974, 8, 31), "month")
+    page = unescape(client.get("/conflicts/cyprus").get_data(as_text=True))
+    assert "1963 – 1974-08" in page and "from 1974" in page
+    form = client.get("/conflicts/cyprus/edit").get_data(as_text=True)
+    assert 'value="1963"' in form and 'value="1974-08"' in form
+    # Within the same year an end given to the year is not "before" a start given to the day.
+    same_year = client.post("/conflicts/cyprus/edit", data=data | {"start_date": "1963-12-21", "end_date": "1963", "version": "1"})
+    assert same_year.status_code == 302
+    session.expire_all()
+    assert session.get(Conflict, conflict.id).end_date == date(1963, 12, 31)
+
+
+def test_a_recognition_until_a_year_lasts_to_its_end(client, auth, session: Session) -> None:  # noqa: ANN001
+    conflict = make_conflict(session, slug="ga", name="Georgia–Abkhazia")
+    russia = make_party(session, name="Russia")
+    abkhazia = make_party(session, name="Abkhazia", kind="state_like", recognition_status="partially_recognized")
+    for p in (russia, abkhazia):
+        make_participation(session, conflict, p)
+    session.commit()
+    auth.login("analyst")
+    data = {"recognizer": russia.id, "recognized": abkhazia.id, "status": "engages", "since": "1994-05", "until": "2008"}
+    assert client.post("/parties/recognitions/new", data=data).status_code == 302
+    rec = session.scalars(sa.select(Recognition)).one()
+    assert (rec.since, rec.until, rec.since_precision, rec.until_precision) == (date(1994, 5, 1), date(2008, 12, 31), "month", "year")
+    assert "1994-05 – 2008" in unescape(client.get(f"/parties/{russia.id}").get_data(as_text=True))
+    late_2008 = unescape(client.get("/conflicts/ga?as_of=2008-11").get_data(as_text=True))
+    early_2009 = unescape(client.get("/conflicts/ga?as_of=2009-01").get_data(as_text=True))
+    assert "Engages" in late_2008.split("Recognition among the parties")[1]
+    assert "No recognition stance among these parties is recorded for 2009-01-31" in early_2009
+    assert 'value="2008"' in client.get(f"/parties/recognitions/{rec.id}/edit").get_data(as_text=True)

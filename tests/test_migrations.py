@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.conftest import wipe
 from tracker import migrate
+from tracker.dashboards import tallies
 from tracker.extensions import db
 from tracker.models import Base
 
@@ -53,3 +54,54 @@ def test_db_commands_report_the_revision(runner) -> None:  # noqa: ANN001
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
     assert "agree" in result.output
+
+
+BEFORE_DATE_PRECISION = "d777803c533e"
+_ROWS = [
+    "INSERT INTO conflict (id, slug, name, type, region, start_date, summary, created_at, updated_at, version)"
+    " VALUES (1, 'c', 'C', 'interstate', 'R', '1990-01-01', '', '2020-01-01', '2020-01-01', 1)",
+    "INSERT INTO party (id, name, kind, recognition_status, description, created_at, updated_at, version)"
+    " VALUES (1, 'P', 'state', 'recognized', '', '2020-01-01', '2020-01-01', 1),"
+    " (2, 'Q', 'state', 'recognized', '', '2020-01-01', '2020-01-01', 1)",
+    "INSERT INTO participation (id, conflict_id, party_id, role, since, notes, created_at, updated_at, version)"
+    " VALUES (1, 1, 1, 'primary', '1991-01-01', '', '2020-01-01', '2020-01-01', 1)",
+    "INSERT INTO participation_motive (participation_id, motive) VALUES (1, 'stakes')",
+    "INSERT INTO phase_change (id, conflict_id, phase, since, note) VALUES (1, 1, 'active', '1990-01-01', '')",
+    "INSERT INTO recognition (id, recognizer_id, recognized_id, status, since, source, created_at, updated_at, version)"
+    " VALUES (1, 1, 2, 'full', '1992-01-01', '', '2020-01-01', '2020-01-01', 1)",
+    "INSERT INTO activity (id, conflict_id, date, date_precision, type, track, scope, official_level, form, purpose,"
+    " effect, title, description, recorded_at, updated_at, version) VALUES (1, 1, '1991-02-03', 'day',"
+    " 'negotiation_round', '1', 'bilateral', 'ministerial', 'formal_meeting', 'agreement', 'neutral', 'T', '',"
+    " '2020-01-01', '2020-01-01', 1)",
+    "INSERT INTO activity_party (activity_id, party_id, role, position) VALUES (1, 1, 'initiator', 0)",
+]
+_TABLES = ("conflict", "party", "participation", "participation_motive", "phase_change", "recognition", "activity", "activity_party")
+
+
+def test_migrating_a_database_that_holds_records_loses_none(app: Flask, app_ctx: Flask) -> None:
+    """Batch mode rebuilds tables on SQLite: referenced rows must survive it (no cascade),
+    and so must the tally triggers; the precision of dates already recorded is 'day'."""
+    engine = db.engine
+    wipe(engine)
+    migrate.upgrade(app, BEFORE_DATE_PRECISION)
+    with engine.begin() as conn:
+        for statement in _ROWS:
+            conn.execute(sa.text(statement))
+
+    def counts() -> dict[str, int]:
+        with engine.connect() as conn:
+            return {t: conn.scalar(sa.text(f"SELECT count(*) FROM {t}")) for t in _TABLES}
+
+    migrate.upgrade(app)
+    assert counts() == dict.fromkeys(_TABLES, 1) | {"party": 2}
+    with engine.connect() as conn:
+        precisions = conn.execute(sa.text("SELECT since_precision, until_precision FROM participation")).one()
+        assert tuple(precisions) == ("day", "day")
+        assert not any(tallies.drift(conn).values())
+        assert conn.scalar(sa.text("SELECT sum(n) FROM activity_tally WHERE kind = 'track'")) == 1
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # enforcement is back on
+    migrate.downgrade(app, BEFORE_DATE_PRECISION)
+    assert counts() == dict.fromkeys(_TABLES, 1) | {"party": 2}
+    migrate.upgrade(app)
+    assert _differences(engine) == []

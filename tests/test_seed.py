@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,17 @@ activities: []
     text = str(raised.value)
     assert "conflicts/zz-test.yaml: participation 1 (Russia): supports: a supporter must say whom it supports" in text
     assert "participation 2 (Ukraine): capacity: a third party must have a capacity" in text
+
+
+def test_seeded_dates_keep_their_precision(seeded: Session, client, auth) -> None:  # noqa: ANN001
+    rhodesia = seeded.scalars(
+        sa.select(Participation).join(Party, Party.id == Participation.party_id).where(Party.name == "Rhodesia")
+    ).one()
+    # "since 1977, until 1980": from the first day of 1977 to the last of 1980
+    assert (rhodesia.since, rhodesia.since_precision) == (date(1977, 1, 1), "year")
+    assert (rhodesia.until, rhodesia.until_precision) == (date(1980, 12, 31), "year")
+    auth.login("viewer")
+    landscape = client.get("/conflicts/mozambique/dashboard").get_data(as_text=True)
+    assert "(1977 – 1980)" in landscape and "(1977-01-01" not in landscape and "activities from 1977 to" in landscape
+    roles = client.get("/participations.csv").get_data(as_text=True)
+    assert ",1977,1980," in roles

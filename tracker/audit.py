@@ -28,13 +28,14 @@ from tracker.vocab import AuditAction, Motive, SupportKind, Vocab
 
 #: The fields each audited record type shows in its history, in display order.
 AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
-    Conflict: ("slug", "name", "type", "region", "start_date", "end_date", "summary",
-               "ucdp_id", "acled_id", "pax_process"),
-    PhaseChange: ("conflict_id", "phase", "since", "note"),
+    Conflict: ("slug", "name", "type", "region", "start_date", "start_date_precision", "end_date",
+               "end_date_precision", "summary", "ucdp_id", "acled_id", "pax_process"),
+    PhaseChange: ("conflict_id", "phase", "since", "since_precision", "note"),
     Party: ("name", "full_name", "kind", "recognition_status", "country_code", "description"),
-    Recognition: ("recognizer_id", "recognized_id", "status", "since", "until", "source", "source_url"),
+    Recognition: ("recognizer_id", "recognized_id", "status", "since", "since_precision", "until",
+                  "until_precision", "source", "source_url"),
     Participation: ("conflict_id", "party_id", "role", "supports_id", "support_kinds", "capacity",
-                    "motives", "leverage", "since", "until", "notes"),
+                    "motives", "leverage", "since", "since_precision", "until", "until_precision", "notes"),
     Activity: ("conflict_id", "date", "date_precision", "end_date", "type", "track", "scope",
                "official_level", "form", "purpose", "effect", "incentive", "title", "description",
                "party_links", "source_list"),

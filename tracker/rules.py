@@ -86,6 +86,12 @@ def period_end(value: date, precision: DatePrecision | str) -> date:
     return value
 
 
+def partial_end(text: object) -> tuple[date, DatePrecision]:
+    """Parse the end of a span (``until``, an end date): ``1995`` means to its last day."""
+    value, precision = partial_date(text)
+    return period_end(value, precision), precision
+
+
 def format_partial_date(value: date, precision: DatePrecision | str) -> str:
     """ISO 8601 at the recorded precision: ``1978``, ``1978-09`` or ``1978-09-17``."""
     if precision == DatePrecision.YEAR:

@@ -11,6 +11,7 @@ from tracker.conflicts import service
 from tracker.conflicts.forms import ConflictForm, NewConflictForm, PhaseForm
 from tracker.conflicts.views import bp
 from tracker.extensions import db
+from tracker.forms.fields import partial_date_values, show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Conflict
 
@@ -23,8 +24,12 @@ def conflict_or_404(slug: str) -> Conflict:
     return conflict
 
 
+_DATES = ("start_date", "end_date")
+
+
 def _values(form: ConflictForm) -> dict:
-    return {name: form[name].data for name in service.FIELDS}
+    dates = partial_date_values(form, *_DATES)  # each date and its precision
+    return {name: form[name].data for name in service.FIELDS if name not in dates} | dates
 
 
 @bp.route("/conflicts/new", methods=["GET", "POST"])
@@ -34,8 +39,9 @@ def new() -> str | Response:
     form = NewConflictForm()
 
     def save() -> str:
+        since, since_precision = form.phase_since.data
         conflict = service.create_conflict(
-            db.session, _values(form), phase=form.phase.data, since=form.phase_since.data
+            db.session, _values(form), phase=form.phase.data, since=since, since_precision=since_precision
         )
         return url_for("conflicts.detail", slug=conflict.slug)
 
@@ -52,6 +58,7 @@ def edit(slug: str) -> str | Response:
     form = ConflictForm(obj=conflict)
     if not form.is_submitted():
         form.version.data = conflict.version
+        show_partial_dates(form, conflict, *_DATES)
 
     def save() -> str:
         service.update_conflict(db.session, conflict, _values(form), version=form.version.data)
@@ -73,8 +80,9 @@ def new_phase(slug: str) -> str | Response:
     form = PhaseForm()
 
     def save() -> str:
+        since, since_precision = form.since.data
         service.add_phase(
-            db.session, conflict, phase=form.phase.data, since=form.since.data, note=form.note.data
+            db.session, conflict, phase=form.phase.data, since=since, since_precision=since_precision, note=form.note.data
         )
         return url_for("conflicts.detail", slug=slug)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 from tracker import rules
-from tracker.forms.fields import date_field, text_field, version_field, vocab_field
+from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field
 from tracker.forms.validators import not_before, rule
 from tracker.vocab import ConflictType, Phase
 
@@ -20,9 +20,9 @@ class ConflictForm(FlaskForm):
     )
     type = vocab_field(ConflictType, "Type", description="Interstate, intrastate, secessionist, self-determination or internationalized intrastate.")
     region = text_field("Region", "region", required=True)
-    start_date = date_field("Start date", required=True)
-    end_date = date_field(
-        "End date", description="Leave empty while the conflict goes on.", check=not_before("start_date")
+    start_date = partial_date_field("Start date")
+    end_date = partial_date_field(
+        "End date", required=False, end=True, description="Leave empty while the conflict goes on.", check=not_before("start_date")
     )
     summary = text_field("Summary", "summary", area=True)
     ucdp_id = text_field("UCDP conflict id", "external_id")
@@ -37,11 +37,11 @@ class ConflictForm(FlaskForm):
 
 class NewConflictForm(ConflictForm):
     phase = vocab_field(Phase, "Current phase", description="Where the conflict stands in its life cycle now.")
-    phase_since = date_field("In that phase since", required=True)
+    phase_since = partial_date_field("In that phase since")
 
 
 class PhaseForm(FlaskForm):
     phase = vocab_field(Phase, "Phase")
-    since = date_field("Since", required=True)
+    since = partial_date_field("Since")
     note = text_field("Note", "note", area=True)
     submit = SubmitField("Record phase change")

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from tracker import saving
 from tracker.models import Activity, Conflict, Participation, PhaseChange
 from tracker.rules import FieldError
-from tracker.vocab import Phase
+from tracker.vocab import DatePrecision, Phase
 
-FIELDS = ("name", "slug", "type", "region", "start_date", "end_date", "summary",
-          "ucdp_id", "acled_id", "pax_process")  # fmt: skip
+FIELDS = ("name", "slug", "type", "region", "start_date", "start_date_precision", "end_date", "end_date_precision",
+          "summary", "ucdp_id", "acled_id", "pax_process")  # fmt: skip
 
 
 def _check_unique(session: Session, values: dict[str, Any], exclude_id: int | None) -> None:
@@ -27,15 +27,19 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for optional in ("ucdp_id", "acled_id", "pax_process"):
         out[optional] = out[optional] or None
     out["summary"] = out["summary"] or ""
+    for precision in ("start_date_precision", "end_date_precision"):
+        out[precision] = out[precision] or DatePrecision.DAY
     return out
 
 
-def create_conflict(session: Session, values: dict[str, Any], *, phase: Phase, since: date) -> Conflict:
+def create_conflict(
+    session: Session, values: dict[str, Any], *, phase: Phase, since: date, since_precision: DatePrecision = DatePrecision.DAY
+) -> Conflict:
     """A new conflict with its first phase."""
     values = _clean(values)
     _check_unique(session, values, None)
     conflict = saving.create(session, Conflict(**values, phases=[], participations=[], activities=[]))
-    add_phase(session, conflict, phase=phase, since=since, note="")
+    add_phase(session, conflict, phase=phase, since=since, since_precision=since_precision, note="")
     return conflict
 
 
@@ -47,14 +51,17 @@ def update_conflict(session: Session, conflict: Conflict, values: dict[str, Any]
     return saving.update_fields(session, conflict, values, version=version)
 
 
-def add_phase(session: Session, conflict: Conflict, *, phase: Phase, since: date, note: str) -> PhaseChange:
-    """Record that the conflict entered ``phase`` on ``since``."""
+def add_phase(
+    session: Session, conflict: Conflict, *, phase: Phase, since: date, note: str, since_precision: DatePrecision = DatePrecision.DAY
+) -> PhaseChange:
+    """Record that the conflict entered ``phase`` on ``since`` (known to ``since_precision``)."""
     taken = session.scalar(
         sa.select(PhaseChange.id).where(PhaseChange.conflict_id == conflict.id, PhaseChange.since == since)
     )
     if taken is not None:
         raise FieldError("since", f"a phase change is already recorded on {since.isoformat()}")
-    return saving.create(session, PhaseChange(conflict_id=conflict.id, phase=phase, since=since, note=note or ""))
+    change = PhaseChange(conflict_id=conflict.id, phase=phase, since=since, since_precision=since_precision, note=note or "")
+    return saving.create(session, change)
 
 
 def dependents(session: Session, conflict: Conflict) -> dict[str, int]:

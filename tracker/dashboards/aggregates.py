@@ -21,7 +21,7 @@ from tracker.activities.filters import ActivityFilter
 from tracker.dashboards.buckets import Bucketing, choose
 from tracker.dashboards.sources import Source, filtered
 from tracker.models import Activity, Party
-from tracker.vocab import LEVEL_RANK, Effect, Incentive, OfficialLevel, Purpose, Track, ActivityType
+from tracker.vocab import LEVEL_RANK, ActivityType, DatePrecision, Effect, Incentive, OfficialLevel, Purpose, Track
 
 
 @dataclass
@@ -30,18 +30,30 @@ class Span:
     first: date | None
     last: date | None
     bucketing: Bucketing
+    #: How precisely ``first`` and ``last`` are known (the coarsest among activities on that date).
+    first_precision: DatePrecision = DatePrecision.DAY
+    last_precision: DatePrecision = DatePrecision.DAY
+
+
+_PRECISIONS = list(DatePrecision)  # finest first
+_PRECISION_RANK = sa.case({p.value: i for i, p in enumerate(_PRECISIONS)}, value=Activity.date_precision)
 
 
 def span(session: Session, conflict_id: int, flt: ActivityFilter) -> Span:
-    """The first and last date the filter leaves, and the bucket they call for.
+    """The first and last date the filter leaves, how precise each is, and the bucket they
+    call for (one statement).
 
     ``count`` is filled in by :func:`mix` (it falls out of the track counts for free).
     """
-    # Two scalar subqueries, so each is a walk to one end of the (conflict, date) index.
+    # Scalar subqueries, so each is a walk to one end of the (conflict, date) index.
     first = filtered(conflict_id, flt, sa.func.min(Activity.date)).scalar_subquery()
     last = filtered(conflict_id, flt, sa.func.max(Activity.date)).scalar_subquery()
-    first, last = session.execute(sa.select(first, last)).one()
-    return Span(0, first, last, choose(first, last))
+    first_rank = filtered(conflict_id, flt, sa.func.max(_PRECISION_RANK)).where(Activity.date == first).scalar_subquery()
+    last_rank = filtered(conflict_id, flt, sa.func.max(_PRECISION_RANK)).where(Activity.date == last).scalar_subquery()
+    first, last, first_rank, last_rank = session.execute(sa.select(first, last, first_rank, last_rank)).one()
+    if first is None:
+        return Span(0, None, None, choose(None, None))
+    return Span(0, first, last, choose(first, last), _PRECISIONS[first_rank], _PRECISIONS[last_rank])
 
 
 @dataclass

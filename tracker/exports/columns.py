@@ -24,6 +24,7 @@ def _keys(kind: type[vocab.Vocab]) -> str:
 
 MULTI = "names joined with `; ` (a `;` inside a name is written `\\;`)"
 DATE = "ISO 8601 at the recorded precision: `1978`, `1978-09` or `1978-09-17`"
+OPTIONAL_DATE = DATE + ", or empty"
 STAMP = "ISO 8601 date and time in UTC"
 
 ACTIVITIES = [
@@ -62,8 +63,8 @@ CONFLICTS = [
     Column("type", "Type of conflict.", _keys(vocab.ConflictType)),
     Column("region", "Region.", "text"),
     Column("phase", "Current phase of the life cycle.", _keys(vocab.Phase)),
-    Column("start_date", "Start.", "ISO 8601 date"),
-    Column("end_date", "End, if it ended.", "ISO 8601 date or empty"),
+    Column("start_date", "Start.", DATE),
+    Column("end_date", "End, if it ended.", OPTIONAL_DATE),
     Column("activities", "Number of activities recorded.", "integer"),
     Column("ucdp_id", "UCDP conflict id.", "text"),
     Column("acled_id", "ACLED id.", "text"),
@@ -91,8 +92,8 @@ PARTICIPATIONS = [
     Column("capacity", "For a third party.", _keys(vocab.Capacity) + " or empty"),
     Column("motives", "For a third party.", "keys joined with `; ` from: " + ", ".join(vocab.Motive.keys())),
     Column("leverage", "For a third party.", _keys(vocab.Leverage) + " or empty"),
-    Column("since", "From.", "ISO 8601 date or empty"),
-    Column("until", "Until.", "ISO 8601 date or empty"),
+    Column("since", "From.", OPTIONAL_DATE),
+    Column("until", "Until (a year or month: to its end).", OPTIONAL_DATE),
     Column("notes", "Notes.", "text"),
 ]
 
@@ -101,8 +102,8 @@ RECOGNITIONS = [
     Column("recognizer", "Party that takes the stance.", "party name"),
     Column("recognized", "Party it is taken towards.", "party name"),
     Column("status", "The stance.", _keys(vocab.RecognitionKind)),
-    Column("since", "From.", "ISO 8601 date"),
-    Column("until", "Until.", "ISO 8601 date or empty"),
+    Column("since", "From.", DATE),
+    Column("until", "Until (a year or month: to its end).", OPTIONAL_DATE),
     Column("source", "Source citation.", "text"),
     Column("source_url", "Source URL.", "URL or empty"),
 ]

@@ -17,6 +17,7 @@ from tracker.models import (
     Activity, AuditEntry, Conflict, Participation, ParticipationMotive, ParticipationSupportKind, Party,
     Recognition, User,
 )  # fmt: skip
+from tracker.rules import format_partial_date
 from tracker.vocab import Motive, SupportKind
 
 BATCH = 2_000
@@ -26,8 +27,9 @@ def _stream(connection: sa.Connection, stmt: sa.Select) -> Iterator[sa.Row]:
     yield from connection.execution_options(stream_results=True, yield_per=BATCH).execute(stmt)
 
 
-def _iso(value: Any) -> str:
-    return value.isoformat() if value is not None else ""
+def _partial(value: Any, precision: Any) -> str:
+    """A date as it was given: ``1978``, ``1978-09`` or ``1978-09-17`` (empty for none)."""
+    return format_partial_date(value, precision) if value is not None else ""
 
 
 def conflicts(connection: sa.Connection) -> Iterator[list[Any]]:
@@ -35,11 +37,11 @@ def conflicts(connection: sa.Connection) -> Iterator[list[Any]]:
     stmt = sa.select(
         Conflict.id, Conflict.slug, Conflict.name, Conflict.type, Conflict.region, current_phase_column(),
         Conflict.start_date, Conflict.end_date, counts, Conflict.ucdp_id, Conflict.acled_id, Conflict.pax_process,
-        Conflict.summary,
+        Conflict.summary, Conflict.start_date_precision, Conflict.end_date_precision,
     ).order_by(Conflict.name)  # fmt: skip
     for row in _stream(connection, stmt):
-        yield [row[0], row[1], row[2], row[3], row[4], row[5] or "", _iso(row[6]), _iso(row[7]), row[8],
-               row[9] or "", row[10] or "", row[11] or "", row[12]]  # fmt: skip
+        yield [row[0], row[1], row[2], row[3], row[4], row[5] or "", _partial(row[6], row[13]), _partial(row[7], row[14]),
+               row[8], row[9] or "", row[10] or "", row[11] or "", row[12]]  # fmt: skip
 
 
 def parties(connection: sa.Connection) -> Iterator[list[Any]]:
@@ -56,6 +58,7 @@ def participations(connection: sa.Connection) -> Iterator[list[Any]]:
         sa.select(
             Participation.id, Conflict.slug, Party.name, Participation.role, supported.name, Participation.capacity,
             Participation.leverage, Participation.since, Participation.until, Participation.notes,
+            Participation.since_precision, Participation.until_precision,
         )
         .join(Conflict, Conflict.id == Participation.conflict_id)
         .join(Party, Party.id == Participation.party_id)
@@ -73,7 +76,7 @@ def participations(connection: sa.Connection) -> Iterator[list[Any]]:
             row[0], row[1], row[2], row[3], row[4] or "",
             multivalue.join([k for k in SupportKind.keys() if k in kinds.get(row[0], [])]),
             row[5] or "", multivalue.join([m for m in Motive.keys() if m in motives.get(row[0], [])]),
-            row[6] or "", _iso(row[7]), _iso(row[8]), row[9],
+            row[6] or "", _partial(row[7], row[10]), _partial(row[8], row[11]), row[9],
         ]  # fmt: skip
 
 
@@ -81,13 +84,14 @@ def recognitions(connection: sa.Connection) -> Iterator[list[Any]]:
     recognizer, recognized = aliased(Party), aliased(Party)
     stmt = (
         sa.select(Recognition.id, recognizer.name, recognized.name, Recognition.status, Recognition.since,
-                  Recognition.until, Recognition.source, Recognition.source_url)
+                  Recognition.until, Recognition.source, Recognition.source_url, Recognition.since_precision,
+                  Recognition.until_precision)
         .join(recognizer, recognizer.id == Recognition.recognizer_id)
         .join(recognized, recognized.id == Recognition.recognized_id)
         .order_by(Recognition.since, Recognition.id)
     )  # fmt: skip
     for row in _stream(connection, stmt):
-        yield [row[0], row[1], row[2], row[3], _iso(row[4]), _iso(row[5]), row[6], row[7] or ""]
+        yield [row[0], row[1], row[2], row[3], _partial(row[4], row[8]), _partial(row[5], row[9]), row[6], row[7] or ""]
 
 
 def audit(connection: sa.Connection, **filters: Any) -> Iterator[list[Any]]:

@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from tracker import rules
 from tracker.forms.validators import clean_text, rule
-from tracker.vocab import Vocab
+from tracker.vocab import DatePrecision, Vocab
 
 
 def vocab_field(vocab: type[Vocab], label: str, *, required: bool = True, description: str = "") -> SelectField:
@@ -54,14 +54,37 @@ def text_field(label: str, name: str, *, required: bool = False, area: bool = Fa
     return cls(label, validators=[*validators, clean_text(name, required=required)], description=description, render_kw=render_kw | kw)
 
 
-def partial_date_field(label: str, *, required: bool = True, description: str = "") -> StringField:
-    """A date at day, month or year precision: ``1978-09-17``, ``1978-09`` or ``1978``."""
+def partial_date_field(label: str, *, required: bool = True, end: bool = False, description: str = "", check: Any = None) -> StringField:
+    """A date at day, month or year precision: ``1978-09-17``, ``1978-09`` or ``1978``.
+
+    Once validated its data is ``(date, precision)``: the first day of the period, or the
+    last with ``end`` (the end of a span). :func:`partial_date_values` turns it into the
+    record's two columns, :func:`show_partial_dates` fills it from a record.
+    """
+    hint = "YYYY-MM-DD, or YYYY-MM / YYYY when the record is no more precise."
     return StringField(
         label,
-        validators=[DataRequired() if required else Optional(), rule(rules.partial_date)],
-        description=description or "YYYY-MM-DD, or YYYY-MM / YYYY when the record is no more precise.",
+        validators=[DataRequired() if required else Optional(), rule(rules.partial_end if end else rules.partial_date),
+                    *([check] if check else [])],
+        description=f"{description} {hint}".strip(),
         render_kw=dict(placeholder="YYYY-MM-DD", inputmode="numeric", maxlength=10),
-    )
+    )  # fmt: skip
+
+
+def partial_date_values(form: Any, *names: str) -> dict[str, Any]:
+    """Each partial-date field of ``form`` as the record's ``name`` and ``name_precision``."""
+    values: dict[str, Any] = {}
+    for name in names:
+        parsed = form[name].data or (None, DatePrecision.DAY)
+        values[name], values[f"{name}_precision"] = parsed
+    return values
+
+
+def show_partial_dates(form: Any, record: Any, *names: str) -> None:
+    """Fill the partial-date fields of a form opened on ``record`` with its dates as given."""
+    for name in names:
+        value = getattr(record, name)
+        form[name].data = rules.format_partial_date(value, getattr(record, f"{name}_precision")) if value else ""
 
 
 def date_field(label: str, *, required: bool = False, description: str = "", check: Any = None) -> DateField:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from wtforms import Field, Form
@@ -49,10 +50,13 @@ def not_before(start_field: str) -> Callable[[Form, Field], None]:
     """The date-order rule: this field's date is not before ``start_field``'s."""
 
     def validate(form: Form, field: Field) -> None:
-        start = form[start_field].data
+        start, end = form[start_field].data, field.data
         start = start[0] if isinstance(start, tuple) else start  # a parsed partial date
+        end = end[0] if isinstance(end, tuple) else end
+        if not isinstance(start, date):
+            return  # the start has its own error
         try:
-            rules.date_order(start, field.data)
+            rules.date_order(start, end)
         except rules.RuleError as error:
             raise ValidationError(as_sentence(str(error))) from None
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-from tracker.vocab import Vocab
+from tracker.vocab import DatePrecision, Vocab
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,3 +64,15 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, object]:
         return {"version_id_col": cls.version}
+
+
+def precision_column(name: str) -> Mapped[DatePrecision]:
+    """How precise the date in column ``name`` is: ``day``, ``month`` or ``year``.
+
+    A date known to the month or year is stored as the first day of that period, or, for
+    the end of a span (``end_date``, ``until``), as its last day: comparisons of dates and
+    "as of" questions then need no precision, and pages show the date as it was given.
+    """
+    return mapped_column(
+        vocab_column(DatePrecision, f"{name}_precision"), default=DatePrecision.DAY, server_default=DatePrecision.DAY.value
+    )

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, TimestampMixin, VersionedMixin, vocab_column
-from tracker.vocab import ConflictType, Phase
+from tracker.models.base import Base, TimestampMixin, VersionedMixin, precision_column, vocab_column
+from tracker.vocab import ConflictType, DatePrecision, Phase
 
 if TYPE_CHECKING:
     from tracker.models.activity import Activity
@@ -36,6 +36,8 @@ class Conflict(TimestampMixin, VersionedMixin, Base):
     region: Mapped[str] = mapped_column(sa.String(120))
     start_date: Mapped[date] = mapped_column(sa.Date)
     end_date: Mapped[date | None] = mapped_column(sa.Date)
+    start_date_precision: Mapped[DatePrecision] = precision_column("start_date")
+    end_date_precision: Mapped[DatePrecision] = precision_column("end_date")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     ucdp_id: Mapped[str | None] = mapped_column(sa.String(40))
     acled_id: Mapped[str | None] = mapped_column(sa.String(40))
@@ -78,6 +80,7 @@ class PhaseChange(Base):
     )
     phase: Mapped[Phase] = mapped_column(vocab_column(Phase, "phase"))
     since: Mapped[date] = mapped_column(sa.Date)
+    since_precision: Mapped[DatePrecision] = precision_column("since")
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     conflict: Mapped[Conflict] = relationship(back_populates="phases", lazy="raise")

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, TimestampMixin, VersionedMixin, vocab_column
+from tracker.models.base import Base, TimestampMixin, VersionedMixin, precision_column, vocab_column
 from tracker.models.party import Party
-from tracker.vocab import Capacity, Leverage, Motive, Role, SupportKind
+from tracker.vocab import Capacity, DatePrecision, Leverage, Motive, Role, SupportKind
 
 if TYPE_CHECKING:
     from tracker.models.conflict import Conflict
@@ -52,6 +52,8 @@ class Participation(TimestampMixin, VersionedMixin, Base):
     leverage: Mapped[Leverage | None] = mapped_column(vocab_column(Leverage, "leverage"))
     since: Mapped[date | None] = mapped_column(sa.Date)
     until: Mapped[date | None] = mapped_column(sa.Date)
+    since_precision: Mapped[DatePrecision] = precision_column("since")
+    until_precision: Mapped[DatePrecision] = precision_column("until")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     conflict: Mapped[Conflict] = relationship(back_populates="participations", lazy="raise")

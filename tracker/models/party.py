@@ -7,8 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, TimestampMixin, VersionedMixin, vocab_column
-from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus
+from tracker.models.base import Base, TimestampMixin, VersionedMixin, precision_column, vocab_column
+from tracker.vocab import DatePrecision, PartyKind, RecognitionKind, RecognitionStatus
 
 _RECOGNIZABLE = "kind IN ('state', 'state_like')"
 
@@ -62,6 +62,8 @@ class Recognition(TimestampMixin, VersionedMixin, Base):
     status: Mapped[RecognitionKind] = mapped_column(vocab_column(RecognitionKind, "status"))
     since: Mapped[date] = mapped_column(sa.Date)
     until: Mapped[date | None] = mapped_column(sa.Date)
+    since_precision: Mapped[DatePrecision] = precision_column("since")
+    until_precision: Mapped[DatePrecision] = precision_column("until")
     source: Mapped[str] = mapped_column(sa.String(500), default="")
     source_url: Mapped[str | None] = mapped_column(sa.String(2000))
 

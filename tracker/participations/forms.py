@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.validators import Optional
 
-from tracker.forms.fields import date_field, text_field, version_field, vocab_field, vocab_multi_field
+from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field, vocab_multi_field
 from tracker.forms.validators import not_before
 from tracker.parties.forms import party_select
 from tracker.vocab import Capacity, Leverage, Motive, Role, SupportKind
@@ -21,8 +21,8 @@ class ParticipationForm(FlaskForm):
     capacity = vocab_field(Capacity, "Capacity", required=False, description="For a third party.")
     motives = vocab_multi_field(Motive, "Motives", description="Why the third party intervenes.")
     leverage = vocab_field(Leverage, "Leverage", required=False)
-    since = date_field("From")
-    until = date_field("Until", check=not_before("since"))
+    since = partial_date_field("From", required=False)
+    until = partial_date_field("Until", required=False, end=True, check=not_before("since"))
     notes = text_field("Notes", "notes", area=True)
     version = version_field()
     submit = SubmitField("Save role")

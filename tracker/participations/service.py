@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import rules, saving
 from tracker.models import ActivityParty, Activity, Participation
+from tracker.vocab import DatePrecision
 
-FIELDS = ("party_id", "role", "supports_id", "capacity", "leverage", "since", "until", "notes")
+FIELDS = ("party_id", "role", "supports_id", "capacity", "leverage", "since", "since_precision", "until", "until_precision", "notes")
 
 
 def load_for_edit(session: Session, participation_id: int) -> Participation | None:
@@ -36,6 +37,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         raise rules.FieldError("supports", "a party does not support itself")
     out = {k: values.get(k) or None for k in FIELDS}
     out["notes"] = values.get("notes") or ""
+    for precision in ("since_precision", "until_precision"):
+        out[precision] = out[precision] or DatePrecision.DAY
     return out
 
 

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from tracker.auth.access import requires
 from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
+from tracker.forms.fields import partial_date_values, show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Conflict, Participation, Party
 from tracker.participations import service
@@ -31,7 +32,8 @@ def _form(conflict: Conflict, **kwargs: object) -> ParticipationForm:
 
 
 def _values(form: ParticipationForm) -> dict:
-    return form.data | {"party_id": form.party.data, "supports_id": form.supports.data or None}
+    ids = {"party_id": form.party.data, "supports_id": form.supports.data or None}
+    return form.data | ids | partial_date_values(form, "since", "until")
 
 
 @bp.route("/conflicts/<slug>/roles/new", methods=["GET", "POST"])
@@ -63,6 +65,7 @@ def edit(participation_id: int) -> str | Response:
         form.support_kinds.data = [k.value for k in row.support_kinds]
         form.motives.data = [m.value for m in row.motives]
         form.version.data = row.version
+        show_partial_dates(form, row, "since", "until")
 
     def save() -> str:
         service.update_participation(db.session, row, _values(form), version=form.version.data)

@@ -7,7 +7,7 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from tracker import rules
-from tracker.forms.fields import date_field, text_field, version_field, vocab_field
+from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field
 from tracker.forms.validators import not_before, rule
 from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus
 
@@ -43,8 +43,8 @@ class RecognitionForm(FlaskForm):
     recognizer = party_select("Recognizer")
     recognized = party_select("Recognized")
     status = vocab_field(RecognitionKind, "Stance")
-    since = date_field("Since", required=True)
-    until = date_field("Until", check=not_before("since"))
+    since = partial_date_field("Since")
+    until = partial_date_field("Until", required=False, end=True, check=not_before("since"))
     source = text_field("Source", "source")
     source_url = text_field("Source URL", "url")
     version = version_field()

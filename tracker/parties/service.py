@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from tracker import saving
 from tracker.models import ActivityParty, Participation, Party, Recognition
+from tracker.vocab import DatePrecision
 
 PARTY_FIELDS = ("name", "full_name", "kind", "recognition_status", "country_code", "description")
-RECOGNITION_FIELDS = ("recognizer_id", "recognized_id", "status", "since", "until", "source", "source_url")
+RECOGNITION_FIELDS = ("recognizer_id", "recognized_id", "status", "since", "since_precision", "until", "until_precision",
+                      "source", "source_url")  # fmt: skip
 
 
 def _party_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -62,6 +64,8 @@ def _recognition_values(values: dict[str, Any]) -> dict[str, Any]:
     out = {k: values.get(k) for k in RECOGNITION_FIELDS}
     out["source"] = out["source"] or ""
     out["source_url"] = out["source_url"] or None
+    for precision in ("since_precision", "until_precision"):
+        out[precision] = out[precision] or DatePrecision.DAY
     return out
 
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
 from tracker.extensions import db
+from tracker.forms.fields import partial_date_values, show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Party, Recognition
 from tracker.pagination import paginate
@@ -112,7 +113,8 @@ def _recognition_form(**kwargs: object) -> RecognitionForm:
 
 
 def _recognition_values(form: RecognitionForm) -> dict:
-    return form.data | {"recognizer_id": form.recognizer.data, "recognized_id": form.recognized.data}
+    ids = {"recognizer_id": form.recognizer.data, "recognized_id": form.recognized.data}
+    return form.data | ids | partial_date_values(form, "since", "until")
 
 
 @bp.route("/recognitions/new", methods=["GET", "POST"])
@@ -147,6 +149,7 @@ def edit_recognition(recognition_id: int) -> str | Response:
     if not form.is_submitted():
         form.recognizer.data, form.recognized.data = rec.recognizer_id, rec.recognized_id
         form.version.data = rec.version
+        show_partial_dates(form, rec, "since", "until")
 
     def save() -> str:
         service.update_recognition(db.session, rec, _recognition_values(form), version=form.version.data)

@@ -75,14 +75,14 @@ class _Writer:
         ).one_or_none()
         values = {
             k: getattr(spec, k)
-            for k in ("slug", "name", "type", "region", "start_date", "end_date", "summary")
+            for k in ("slug", "name", "type", "region", "start_date", "start_date_precision", "end_date", "end_date_precision", "summary")
         } | {"ucdp_id": spec.ucdp_id, "acled_id": spec.acled_id, "pax_process": spec.pax_process}
         conflict = self.upsert("conflict", existing, Conflict, values)
         if existing is None:
             conflict.phases = []
         phases = {p.since: p for p in conflict.phases}
         for ph in spec.phases:
-            values = {"phase": ph.phase, "since": ph.since, "note": ph.note}
+            values = {"phase": ph.phase, "since": ph.since, "since_precision": ph.since_precision, "note": ph.note}
             if ph.since in phases:
                 self.upsert("phase change", phases[ph.since], PhaseChange, values)
             else:
@@ -115,7 +115,9 @@ class _Writer:
                 "capacity": spec.capacity,
                 "leverage": spec.leverage,
                 "since": spec.since,
+                "since_precision": spec.since_precision,
                 "until": spec.until,
+                "until_precision": spec.until_precision,
                 "notes": spec.notes,
             }
             existing = known.get(key)
@@ -151,7 +153,9 @@ class _Writer:
                 "recognized_id": recognized.id,
                 "status": spec.status,
                 "since": spec.since,
+                "since_precision": spec.since_precision,
                 "until": spec.until,
+                "until_precision": spec.until_precision,
                 "source": spec.source,
                 "source_url": spec.source_url,
             }

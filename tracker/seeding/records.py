@@ -65,6 +65,7 @@ class PhaseSpec:
     phase: Phase
     since: date
     note: str = ""
+    since_precision: DatePrecision = DatePrecision.DAY
 
 
 @dataclass
@@ -80,6 +81,8 @@ class ConflictSpec:
     acled_id: str | None
     pax_process: str | None
     phases: list[PhaseSpec]
+    start_date_precision: DatePrecision = DatePrecision.DAY
+    end_date_precision: DatePrecision = DatePrecision.DAY
 
 
 @dataclass
@@ -94,6 +97,8 @@ class ParticipationSpec:
     since: date | None = None
     until: date | None = None
     notes: str = ""
+    since_precision: DatePrecision = DatePrecision.DAY
+    until_precision: DatePrecision = DatePrecision.DAY
 
 
 @dataclass
@@ -105,6 +110,8 @@ class RecognitionSpec:
     until: date | None = None
     source: str = ""
     source_url: str | None = None
+    since_precision: DatePrecision = DatePrecision.DAY
+    until_precision: DatePrecision = DatePrecision.DAY
 
 
 @dataclass

@@ -23,6 +23,7 @@ from tracker.vocab import (
     ActivityType,
     Capacity,
     ConflictType,
+    DatePrecision,
     Effect,
     Form,
     Incentive,
@@ -106,8 +107,18 @@ def _vocab(kind):  # noqa: ANN001, ANN202 - tiny parser factory
     return lambda value: rules.vocab(kind, _string(value))
 
 
-def _day(value: object) -> date:
-    return rules.partial_date(_string(value))[0]
+def _partial(value: object) -> tuple[date, DatePrecision]:
+    """A start: ``1992`` is 1992-01-01 at year precision."""
+    return rules.partial_date(_string(value))
+
+
+def _partial_end(value: object) -> tuple[date, DatePrecision]:
+    """An end: ``1992`` is 1992-12-31 at year precision."""
+    return rules.partial_end(_string(value))
+
+
+def _split(parsed: tuple[date, DatePrecision] | None) -> tuple[date | None, DatePrecision]:
+    return parsed if parsed else (None, DatePrecision.DAY)
 
 
 def _text(name: str, *, required: bool = False):  # noqa: ANN202
@@ -168,8 +179,8 @@ ACTIVITY_FIELDS = {
 def _read_conflict(r: _Reader, data: object) -> ConflictSpec | None:
     label = "conflict"
     data = r.record(data, label, CONFLICT_FIELDS)
-    start = r.get(data, label, "start_date", _day, required=True)
-    end = r.get(data, label, "end_date", _day)
+    start, start_precision = _split(r.get(data, label, "start_date", _partial, required=True))
+    end, end_precision = _split(r.get(data, label, "end_date", _partial_end))
     try:
         rules.date_order(start, end)
     except rules.RuleError as error:
@@ -183,9 +194,9 @@ def _read_conflict(r: _Reader, data: object) -> ConflictSpec | None:
         plabel = f"phase {i + 1}"
         item = r.record(item, plabel, {"phase", "since", "note"})
         phase = r.get(item, plabel, "phase", _vocab(Phase), required=True)
-        since = r.get(item, plabel, "since", _day, required=True)
+        since, since_precision = _split(r.get(item, plabel, "since", _partial, required=True))
         if phase and since:
-            phases.append(PhaseSpec(phase, since, r.get(item, plabel, "note", _text("note"), default="")))
+            phases.append(PhaseSpec(phase, since, r.get(item, plabel, "note", _text("note"), default=""), since_precision))
     if len({p.since for p in phases}) != len(phases):
         r.problem(label, "phases", "two phase changes on the same date")
     spec = ConflictSpec(
@@ -194,7 +205,9 @@ def _read_conflict(r: _Reader, data: object) -> ConflictSpec | None:
         type=r.get(data, label, "type", _vocab(ConflictType), required=True),
         region=r.get(data, label, "region", _text("region"), required=True),
         start_date=start,
+        start_date_precision=start_precision,
         end_date=end,
+        end_date_precision=end_precision,
         summary=r.get(data, label, "summary", _text("summary"), default=""),
         ucdp_id=r.get(data, label, "ucdp_id", _string),
         acled_id=r.get(data, label, "acled_id", _string),
@@ -213,6 +226,8 @@ def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSp
     label = _label("participation", index, data, "party")
     data = r.record(data, label, PARTICIPATION_FIELDS)
     party = r.get(data, label, "party", _text("name"), required=True)
+    since, since_precision = _split(r.get(data, label, "since", _partial))
+    until, until_precision = _split(r.get(data, label, "until", _partial_end))
     spec = ParticipationSpec(
         party=party,
         role=r.get(data, label, "role", _vocab(Role), required=True),
@@ -221,9 +236,11 @@ def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSp
         capacity=r.get(data, label, "capacity", _vocab(Capacity)),
         motives=_in_codebook_order(Motive, r.many(data, label, "motives", _vocab(Motive))),
         leverage=r.get(data, label, "leverage", _vocab(Leverage)),
-        since=r.get(data, label, "since", _day),
-        until=r.get(data, label, "until", _day),
+        since=since,
+        until=until,
         notes=r.get(data, label, "notes", _text("notes"), default=""),
+        since_precision=since_precision,
+        until_precision=until_precision,
     )
     if not (party and spec.role):
         return None
@@ -246,14 +263,18 @@ def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSp
 def _read_recognition(r: _Reader, data: object, index: int) -> RecognitionSpec | None:
     label = f"recognition {index + 1}"
     data = r.record(data, label, RECOGNITION_FIELDS)
+    since, since_precision = _split(r.get(data, label, "since", _partial, required=True))
+    until, until_precision = _split(r.get(data, label, "until", _partial_end))
     spec = RecognitionSpec(
         recognizer=r.get(data, label, "recognizer", _text("name"), required=True),
         recognized=r.get(data, label, "recognized", _text("name"), required=True),
         status=r.get(data, label, "status", _vocab(RecognitionKind), required=True),
-        since=r.get(data, label, "since", _day, required=True),
-        until=r.get(data, label, "until", _day),
+        since=since,
+        until=until,
         source=r.get(data, label, "source", _text("source"), default=""),
         source_url=r.get(data, label, "source_url", rules.url),
+        since_precision=since_precision,
+        until_precision=until_precision,
     )
     try:
         rules.date_order(spec.since, spec.until, end_field="until date")
@@ -274,7 +295,7 @@ def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
     data = r.record(data, label, ACTIVITY_FIELDS)
     title = r.get(data, label, "title", _text("title"), required=True)
     when = r.get(data, label, "date", lambda v: rules.partial_date(_string(v)), required=True)
-    end = r.get(data, label, "end_date", _day)
+    end = _split(r.get(data, label, "end_date", _partial_end))[0]  # "1995": to its last day
     if when:
         try:
             rules.date_order(when[0], end)
