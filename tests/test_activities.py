@@ -198,3 +198,20 @@ def test_admin_change_log_filters_by_user_and_date(client, auth, case, session: 
     assert "General Peace Accords" not in _page(client.get("/history/?until=2000-01-01"))
     inverted = _page(client.get("/history/?since=2030-01-01&until=2000-01-01"))
     assert "is before the" in inverted
+
+
+def test_an_end_known_to_the_month_is_kept_as_given_and_round_trips(client, auth, case, session: Session) -> None:  # noqa: ANN001
+    auth.login("analyst")
+    data = activity_data(case, date="1990-07", end_date="1992-10")
+    assert client.post("/conflicts/moz/activities/new", data=data).status_code == 302
+    activity = session.scalars(sa.select(Activity)).one()
+    # The end is the period's last day, so the activity overlaps any filter within October 1992.
+    assert (activity.end_date, activity.end_date_precision) == (date(1992, 10, 31), "month")
+    assert "1990-07 – 1992-10" in _page(client.get(f"/activities/{activity.id}"))
+    assert 'value="1992-10"' in client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    late = _page(client.get("/conflicts/moz?from=1992-10-31"))
+    assert "General Peace Accords signed in Rome" in late
+    exported = client.get("/conflicts/moz/activities.csv").get_data(as_text=True)
+    assert ",1990-07,month,1992-10," in exported
+    refused = client.post("/conflicts/moz/activities/new", data=data | {"title": "Other", "end_date": "1989"})
+    assert "is before the start" in _page(refused)

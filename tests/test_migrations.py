@@ -56,7 +56,7 @@ def test_db_commands_report_the_revision(runner) -> None:  # noqa: ANN001
     assert "agree" in result.output
 
 
-BEFORE_DATE_PRECISION = "d777803c533e"
+BEFORE_DATE_PRECISION = "d777803c533e"  # conflict, phase, role, recognition and activity end dates come after
 _ROWS = [
     "INSERT INTO conflict (id, slug, name, type, region, start_date, summary, created_at, updated_at, version)"
     " VALUES (1, 'c', 'C', 'interstate', 'R', '1990-01-01', '', '2020-01-01', '2020-01-01', 1)",

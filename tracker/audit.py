@@ -36,7 +36,7 @@ AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
                   "until_precision", "source", "source_url"),
     Participation: ("conflict_id", "party_id", "role", "supports_id", "support_kinds", "capacity",
                     "motives", "leverage", "since", "since_precision", "until", "until_precision", "notes"),
-    Activity: ("conflict_id", "date", "date_precision", "end_date", "type", "track", "scope",
+    Activity: ("conflict_id", "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
                "official_level", "form", "purpose", "effect", "incentive", "title", "description",
                "party_links", "source_list"),
     User: ("email", "name", "role", "active"),

@@ -7,7 +7,7 @@ from wtforms import BooleanField, FieldList, Form, FormField, SelectField, Submi
 from wtforms.validators import Optional, ValidationError
 
 from tracker import rules
-from tracker.forms.fields import date_field, partial_date_field, text_field, version_field, vocab_field
+from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field
 from tracker.forms.validators import not_before, rule
 from tracker.vocab import (
     ActivityPartyRole,
@@ -49,7 +49,7 @@ class SourceForm(Form):
 
 class ActivityForm(FlaskForm):
     date = partial_date_field("Date")
-    end_date = date_field("End date", description="For events that ran over several days.", check=not_before("date"))
+    end_date = partial_date_field("End date", required=False, end=True, description="For events that ran over several days.", check=not_before("date"))
     type = vocab_field(ActivityType, "Type of activity")
     track = vocab_field(
         Track,

@@ -13,7 +13,7 @@ from tracker.models import Activity, ActivityParty, Conflict, Participation, Par
 from tracker.rules import FieldError
 from tracker.vocab import ActivityPartyRole, Capacity, Role
 
-FIELDS = ("date", "date_precision", "end_date", "type", "track", "scope", "official_level", "form",
+FIELDS = ("date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope", "official_level", "form",
           "purpose", "effect", "incentive", "title", "description")  # fmt: skip
 
 

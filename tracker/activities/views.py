@@ -12,9 +12,9 @@ from tracker.activities.forms import ActivityForm
 from tracker.auth.access import requires
 from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
+from tracker.forms.fields import partial_date_values, show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Activity, Conflict, Participation, Party
-from tracker.rules import format_partial_date
 
 bp = Blueprint("activities", __name__)
 
@@ -48,10 +48,10 @@ def _form(conflict: Conflict, **kwargs: object) -> ActivityForm:
 
 
 def _input(form: ActivityForm) -> service.ActivityInput:
-    when, precision = form.date.data
-    values = {name: form[name].data for name in service.FIELDS if name not in ("date", "date_precision")}
+    dates = partial_date_values(form, "date", "end_date")  # each date and its precision
+    values = {name: form[name].data for name in service.FIELDS if name not in dates}
     return service.ActivityInput(
-        values=values | {"date": when, "date_precision": precision},
+        values=values | dates,
         links=form.party_links(),
         sources=form.source_pairs(),
         add_missing_parties=form.add_missing_parties.data,
@@ -96,7 +96,7 @@ def edit(activity_id: int) -> str | Response:
     conflict = activity.conflict
     form = _form(conflict, obj=activity)
     if not form.is_submitted():
-        form.date.data = format_partial_date(activity.date, activity.date_precision)
+        show_partial_dates(form, activity, "date", "end_date")
         form.version.data = activity.version
         for row, link in zip(form.parties, activity.parties, strict=False):
             row.party.data, row.role.data = link.party_id, link.role.value

@@ -86,7 +86,7 @@ def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter
             _plain(Activity.date_precision), _plain(Activity.end_date), _plain(Activity.type), _plain(Activity.track),
             _plain(Activity.scope), _plain(Activity.official_level), _plain(Activity.form), _plain(Activity.purpose),
             _plain(Activity.effect), _plain(Activity.incentive), Activity.title, Activity.description,
-            _plain(Activity.recorded_at), _plain(Activity.updated_at),
+            _plain(Activity.recorded_at), _plain(Activity.updated_at), _plain(Activity.end_date_precision),
         ),
         conflict_id, flt,
     )  # fmt: skip
@@ -119,7 +119,7 @@ def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter
         label, cameo = kinds[row[6]]
         yield [
             activity_id, row[1], safe(conflicts[row[1]]), _day(row[3], row[4]), row[4],
-            _day(row[5], "day") if row[5] else "", row[6], label, cameo, row[7], row[8], row[9], row[10], row[11],
+            _day(row[5], row[18]) if row[5] else "", row[6], label, cameo, row[7], row[8], row[9], row[10], row[11],
             row[12], row[13] or "", safe(row[14]), safe(row[15]), safe(join(by_role["initiator"])),
             safe(join(by_role["target"])), safe(join(by_role["participant"])), safe(join(by_role["mediator"])),
             safe(join(cited)), safe(users.get(row[2], "")), stamp(row[16]), stamp(row[17]),

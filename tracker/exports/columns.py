@@ -33,7 +33,7 @@ ACTIVITIES = [
     Column("conflict", "The conflict's name.", "text"),
     Column("date", "When the activity happened (its start).", DATE, imported=True, required=True),
     Column("date_precision", "How precise the date is.", _keys(vocab.DatePrecision) + " (follows from `date` on import)"),
-    Column("end_date", "Last day, for activities over several days.", "ISO 8601 date or empty", imported=True),
+    Column("end_date", "End, for activities over several days (a year or month: to its end).", OPTIONAL_DATE, imported=True),
     Column("type", "Type of activity (codebook).", _keys(vocab.ActivityType), imported=True, required=True),
     Column("type_label", "The type's label.", "text"),
     Column("cameo_code", "CAMEO event code of the type, for merging with event data.", "digits"),

@@ -21,7 +21,8 @@ from tracker.imports.reader import Plan as BasePlan
 from tracker.imports.reader import Problems, Unreadable, decode, records
 from tracker.models import Activity, Conflict, Participation, Party
 from tracker.vocab import (
-    ActivityPartyRole, ActivityType, AuditAction, Effect, Form, Incentive, OfficialLevel, PartyKind, Purpose, RecognitionStatus, Scope, Track,
+    ActivityPartyRole, ActivityType, AuditAction, DatePrecision, Effect, Form, Incentive, OfficialLevel, PartyKind, Purpose,
+    RecognitionStatus, Scope, Track,
 )  # fmt: skip
 
 VOCAB_COLUMNS = {
@@ -76,7 +77,7 @@ def _read_row(line: int, raw: dict[str, str], problems: Problems) -> Row | None:
             return None
 
     when = check("date", lambda v: rules.partial_date(v) if v else _missing())
-    end = check("end_date", _iso_date)
+    end = check("end_date", lambda v: rules.partial_end(v) if v else None)
     for name, kind in VOCAB_COLUMNS.items():
         values[name] = check(name, lambda v, kind=kind: rules.vocab(kind, v) if v else _missing())
     values["incentive"] = check("incentive", lambda v: rules.vocab(Incentive, v) if v else None)
@@ -85,10 +86,10 @@ def _read_row(line: int, raw: dict[str, str], problems: Problems) -> Row | None:
     if when:
         values["date"], values["date_precision"] = when
         try:
-            rules.date_order(when[0], end)
+            rules.date_order(when[0], end[0] if end else None)
         except rules.RuleError as error:
             problems.add(line, "end_date", str(error))
-    values["end_date"] = end
+    values["end_date"], values["end_date_precision"] = end or (None, DatePrecision.DAY)
     parties: list[tuple[str, ActivityPartyRole]] = []
     for name, role in ROLE_COLUMNS.items():
         for party in multivalue.split(_cell(raw, name)):
@@ -111,15 +112,6 @@ def _read_row(line: int, raw: dict[str, str], problems: Problems) -> Row | None:
 
 def _missing() -> None:
     raise rules.RuleError("is required")
-
-
-def _iso_date(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise rules.RuleError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def plan(session: Session, conflict: Conflict, data: bytes, options: Options) -> Plan:

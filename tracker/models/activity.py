@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, VersionedMixin, utcnow, vocab_column
+from tracker.models.base import Base, VersionedMixin, precision_column, utcnow, vocab_column
 from tracker.models.party import Party
 from tracker.vocab import (
     ActivityPartyRole,
@@ -57,6 +57,7 @@ class Activity(VersionedMixin, Base):
         vocab_column(DatePrecision, "date_precision")
     )
     end_date: Mapped[date | None] = mapped_column(sa.Date)
+    end_date_precision: Mapped[DatePrecision] = precision_column("end_date")
     type: Mapped[ActivityType] = mapped_column(vocab_column(ActivityType, "type"))
     track: Mapped[Track] = mapped_column(vocab_column(Track, "track"))
     scope: Mapped[Scope] = mapped_column(vocab_column(Scope, "scope"))

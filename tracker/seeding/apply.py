@@ -173,7 +173,7 @@ class _Writer:
             values = {
                 name: getattr(spec, name)
                 for name in (
-                    "date", "date_precision", "end_date", "type", "track", "scope",
+                    "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
                     "official_level", "form", "purpose", "effect", "incentive", "title",
                     "description",
                 )

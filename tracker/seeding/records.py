@@ -131,6 +131,7 @@ class ActivitySpec:
     description: str
     parties: list[tuple[str, ActivityPartyRole]]
     sources: list[tuple[str, str | None]]
+    end_date_precision: DatePrecision = DatePrecision.DAY
 
 
 @dataclass

@@ -295,7 +295,7 @@ def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
     data = r.record(data, label, ACTIVITY_FIELDS)
     title = r.get(data, label, "title", _text("title"), required=True)
     when = r.get(data, label, "date", lambda v: rules.partial_date(_string(v)), required=True)
-    end = _split(r.get(data, label, "end_date", _partial_end))[0]  # "1995": to its last day
+    end, end_precision = _split(r.get(data, label, "end_date", _partial_end))  # "1995": to its last day
     if when:
         try:
             rules.date_order(when[0], end)
@@ -324,6 +324,7 @@ def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
         date=when[0] if when else None,
         date_precision=when[1] if when else None,
         end_date=end,
+        end_date_precision=end_precision,
         type=r.get(data, label, "type", _vocab(ActivityType), required=True),
         track=r.get(data, label, "track", _vocab(Track), required=True),
         scope=r.get(data, label, "scope", _vocab(Scope), required=True),
