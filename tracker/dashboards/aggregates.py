@@ -103,9 +103,7 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
             per_bucket_rows[row.kind].append(row)
         else:
             totals[row.kind][row.key] = totals[row.kind].get(row.key, 0) + int(row.n)
-    series = {}
-    for name, vocab in (("track", Track), ("incentive", Incentive)):
-        series[name] = _arrange(per_bucket_rows[name], bucketing, buckets, vocab.keys())
+    series = {name: _arrange(rows, bucketing, buckets, _MIX[name][0].keys()) for name, rows in per_bucket_rows.items()}
     return Mix(
         tracks=series["track"],
         incentives=series["incentive"],
