@@ -30,6 +30,9 @@ class Config:
     PAGE_SIZE = 50
     #: Largest upload accepted by the CSV import, in bytes.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    #: The CAMEO reference table (codes, quad classes, Goldstein weights); by default the copy
+    #: in ``shared/data/`` beside the project folder.
+    CAMEO_CODES_PATH: str | None = None
 
 
 class DevelopmentConfig(Config):

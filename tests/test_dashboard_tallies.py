@@ -7,6 +7,7 @@ they give the same numbers as grouping the activities.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -117,7 +118,25 @@ def test_tallies_hold_the_expected_rows(session: Session, spread) -> None:  # no
     mediator = session.execute(
         sa.select(p.n, p.n_unofficial, p.n_working_level).where(p.conflict_id == war, p.party_id == spread["m"].id).order_by(p.month)
     ).all()  # fmt: skip
-    assert mediator == [(2, 2, 0), (1, 0, 1)]  # two roles in one activity are two involvements
+    # Two roles in one activity are two involvements; as the target of "War 3" (1990-12) the
+    # mediator does not act, so that activity's working level is not its level.
+    assert mediator == [(2, 2, 0)]
+    beta = session.execute(
+        sa.select(p.month, p.n, p.n_head_of_state).where(p.conflict_id == war, p.party_id == spread["b"].id).order_by(p.month)
+    ).all()  # fmt: skip
+    assert [(m.isoformat(), n, hos) for m, n, hos in beta] == [("1990-12-01", 1, 0), ("1991-06-01", 1, 0)]
+
+
+def test_the_newest_frozen_trigger_script_is_what_the_app_writes(app_ctx) -> None:  # noqa: ANN001
+    """The migrations install a frozen copy of the tally triggers; the newest must be what
+    ``tallies.script`` writes, or the app's recount and the triggers disagree. After changing
+    the SQL: freeze it as the next version (``flask --app tracker tallies --script``) and add a
+    revision that runs it."""
+    folder = Path(__file__).resolve().parent.parent / "migrations" / "sql"
+    newest = max(folder.glob("tallies_v*.sqlite.sql"), key=lambda f: int(f.name.split(".")[0].removeprefix("tallies_v")))
+    version = newest.name.split(".")[0]
+    for dialect in ("sqlite", "postgresql"):
+        assert (folder / f"{version}.{dialect}.sql").read_text(encoding="utf-8") == tallies.script(dialect)
 
 
 def test_triggers_are_installed_at_head(app_ctx) -> None:  # noqa: ANN001

@@ -83,8 +83,9 @@ def test_level_ladder_marks_promotions_and_demotions(client, auth, fixture_confl
     auth.login("viewer")
     rows = _csv(client, "/conflicts/fx/dashboard/levels.csv")
     alpha = [(r["quarter"], r["highest_level"], r["shift"]) for r in rows if r["party"] == "Alpha"]
-    # Q1 1990: max(working, ministerial) = ministerial; Q3 1990: unofficial (down); Q2 1992: max(senior, ministerial) = ministerial (up)
-    assert alpha == [("1990-Q1", "ministerial", ""), ("1990-Q3", "unofficial", "down"), ("1993-Q2", "ministerial", "up")]
+    # Q1 1990: max(working, ministerial) = ministerial; Q3 1990: unofficial (down); Q2 1993:
+    # senior official (up) -- Gamma's ministerial carrot targets Alpha, and a target does not act.
+    assert alpha == [("1990-Q1", "ministerial", ""), ("1990-Q3", "unofficial", "down"), ("1993-Q2", "senior_official", "up")]
     gamma = [(r["quarter"], r["highest_level"], r["shift"]) for r in rows if r["party"] == "Gamma"]
     assert gamma == [("1991-Q1", "head_of_state", ""), ("1993-Q2", "ministerial", "down")]
 
@@ -109,8 +110,10 @@ def test_carrots_sticks_and_who_is_active(client, auth, fixture_conflict) -> Non
     page = client.get("/conflicts/fx/dashboard?track=2").get_data(as_text=True)
     assert "None of these activities offers a carrot or wields a stick." in page
     lanes = {(r["party"], r["quarter"]): int(r["involvements"]) for r in _csv(client, "/conflicts/fx/dashboard/parties.csv")}
-    assert lanes[("Alpha", "1990-Q1")] == 2 and lanes[("Alpha", "1993-Q2")] == 2 and lanes[("Mediator NGO", "1991-Q1")] == 1
-    assert sum(v for (p, _), v in lanes.items() if p == "Beta") == 4
+    # Who is active counts those who act: Alpha's two rounds of 1990-Q1, but in 1993-Q2 only the
+    # agreement it took part in (Gamma's carrot targets it); Beta was a target three times.
+    assert lanes[("Alpha", "1990-Q1")] == 2 and lanes[("Alpha", "1993-Q2")] == 1 and lanes[("Mediator NGO", "1991-Q1")] == 1
+    assert sum(v for (p, _), v in lanes.items() if p == "Beta") == 1
 
 
 def test_dashboard_honours_the_timeline_filters(client, auth, fixture_conflict) -> None:  # noqa: ANN001

@@ -53,13 +53,13 @@ def test_activity_export_exact_bytes(client, auth, tricky) -> None:  # noqa: ANN
     row = next(csv.reader(io.StringIO(line.decode("utf-8"), newline="")))
     expected_prefix = [
         str(tricky.id), str(tricky.conflict_id), "Camp David Accords", "1978-09", "month", "1978-09-17",
-        "mediation_session", "Mediation session", "045", "1", "multilateral", "head_of_state", "mixed",
+        "mediation_session", "Mediation session", "045", "5.0", "1", "1", "multilateral", "head_of_state", "mixed",
         "agreement", "de_escalating", "carrot", 'Summit, "Camp David"',
         "Line one\nline two, with ümlaut and 中文", "", "", "Egypt; Israel\\; State of",
         "'=HYPERLINK(\"http://x\")", "'-Quandt (1986)\\; p. 3 <https://example.org/q>; <https://example.org/only-url>", "",
     ]  # fmt: skip
     assert row[: len(expected_prefix)] == expected_prefix
-    assert row[24].endswith("+00:00") and row[25].endswith("+00:00")
+    assert row[26].endswith("+00:00") and row[27].endswith("+00:00")
     assert b'"Summit, ""Camp David"""' in body  # RFC 4180 quoting
 
 

@@ -45,12 +45,17 @@ def test_activity_types_match_the_codebook_table(codebook: str) -> None:
         ("**purpose**", vocab.Purpose),
         ("**effect on the conflict**", vocab.Effect),
         ("**incentive**", vocab.Incentive),
+        ("**side**", vocab.Side),
+        ("**status**: `pending`", vocab.CandidateStatus),
+        ("**stage** (as PA-X)", vocab.AgreementStage),
+        ("**status**: `multiparty`", vocab.AgreementStatus),
+        ("trend (`deteriorated`", vocab.Trend),
     ],
 )
 def test_each_vocabulary_has_the_codebook_keys(codebook: str, heading: str, enum: type[vocab.Vocab]) -> None:
     start = codebook.index(heading)
-    end = codebook.find("\n- ", start + 1)
-    paragraph = codebook[start : end if end != -1 else None]
+    ends = [i for i in (codebook.find("\n- ", start + 1), codebook.find("**", start + len(heading))) if i != -1]
+    paragraph = codebook[start : min(ends) if ends else None]
     keys = re.findall(r"`([\w.]+)`", paragraph)
     assert [k for k in keys if k in enum.keys()] == enum.keys()
     assert set(enum.keys()) <= set(keys)

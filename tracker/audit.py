@@ -34,10 +34,10 @@ AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
     Party: ("name", "full_name", "kind", "recognition_status", "country_code", "description"),
     Recognition: ("recognizer_id", "recognized_id", "status", "since", "since_precision", "until",
                   "until_precision", "source", "source_url"),
-    Participation: ("conflict_id", "party_id", "role", "supports_id", "support_kinds", "capacity",
+    Participation: ("conflict_id", "party_id", "role", "side", "supports_id", "support_kinds", "capacity",
                     "motives", "leverage", "since", "since_precision", "until", "until_precision", "notes"),
     Activity: ("conflict_id", "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
-               "official_level", "form", "purpose", "effect", "incentive", "title", "description",
+               "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title", "description",
                "party_links", "source_list"),
     User: ("email", "name", "role", "active"),
 }  # fmt: skip

@@ -25,12 +25,18 @@ from tracker.vocab import PartyKind, UserRole
     default=None,
     help="Folder with parties.yaml and conflicts/*.yaml (default: the project's seed/).",
 )
-def seed_command(directory: Path | None) -> None:
+@click.option("--check", is_flag=True, help="Only validate the files and list every problem; write nothing.")
+def seed_command(directory: Path | None, check: bool) -> None:
     """Load the example conflicts; a second run adds and changes nothing."""
-    from tracker.seeding import DEFAULT_SEED_DIR, SeedError, load_seed
+    from tracker.seeding import DEFAULT_SEED_DIR, SeedError, load_seed, read_seed
 
     directory = directory or DEFAULT_SEED_DIR
     try:
+        if check:
+            data = read_seed(directory)
+            activities = sum(len(cf.activities) for cf in data.conflicts)
+            click.echo(f"The seed is valid: {len(data.conflicts)} conflicts, {len(data.parties)} parties, {activities} activities.")
+            return
         counts = load_seed(db.session, directory)
     except SeedError as error:
         for problem in error.problems:

@@ -13,7 +13,20 @@ from datetime import date
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from tracker.vocab import DatePrecision, Role, Vocab
+from tracker import cameo
+from tracker.vocab import (
+    CONTEXT_TYPES,
+    RECOGNIZABLE_KINDS,
+    RECOGNIZER_KINDS,
+    STATEMENT_TYPES,
+    ActivityType,
+    DatePrecision,
+    Incentive,
+    PartyKind,
+    Role,
+    Side,
+    Vocab,
+)
 
 V = TypeVar("V", bound=Vocab)
 
@@ -34,6 +47,7 @@ MAX_LENGTH = {
     "external_id": 40,
     "pax_process": 120,
     "email": 254,
+    "cameo_code": 4,
 }
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -153,10 +167,14 @@ def source(citation: object, link: object) -> tuple[str, str | None]:
 
 
 def participation_shape(
-    role: Role, *, supports: object, support_kinds: list, capacity: object, leverage: object, motives: list
+    role: Role, *, supports: object, support_kinds: list, capacity: object, leverage: object, motives: list,
+    side: Side | None = None,
 ) -> None:
-    """What a role must and must not carry: a supporter says whom it supports; a third party
-    has a capacity; the other roles carry neither. Raises :class:`FieldError`."""
+    """What a role must and must not carry: a direct party may have a side; a supporter says
+    whom it supports; a third party has a capacity; the other roles carry none of these.
+    Raises :class:`FieldError`."""
+    if side and role != Role.PRIMARY:
+        raise FieldError("side", "only a direct party has a side")
     if role == Role.SUPPORTER:
         if not supports:
             raise FieldError("supports", "a supporter must say whom it supports")
@@ -193,3 +211,62 @@ def distinct_parties(first: object, second: object) -> None:
     """A party does not recognize (or support) itself."""
     if first is not None and first == second:
         raise RuleError("choose two different parties")
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def recognition_ends(recognizer: PartyKind | str | None, recognized: PartyKind | str | None) -> None:
+    """Recognition is about statehood: the recognized party is a state or a state-like
+    authority; the recognizer one of those or an IGO acting for its members. Raises
+    :class:`FieldError` naming the end at fault."""
+    names = {k: k.label.lower() for k in PartyKind}
+    if recognized and recognized not in RECOGNIZABLE_KINDS:
+        raise FieldError(
+            "recognized",
+            f"only a state or a state-like authority can be recognized, not {_a(names[PartyKind(recognized)])}; "
+            "refusing to deal with a government is a diplomatic sanction (an activity)",
+        )
+    if recognizer and recognizer not in RECOGNIZER_KINDS:
+        raise FieldError(
+            "recognizer",
+            f"only a state, a state-like authority or an IGO recognizes, not {_a(names[PartyKind(recognizer)])}",
+        )
+
+
+def cameo_code(value: object, kind: ActivityType | None) -> str | None:
+    """An activity's CAMEO code: empty means the type's own; otherwise a code of the CAMEO
+    table (leading zeros kept) that fits the type (``tracker.cameo.fits``)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return kind.cameo if kind else None
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{2,4}", value.strip()):
+        raise FieldError("cameo_code", f"{value!r} is not a CAMEO code: two to four digits, such as 042 or 0871")
+    code = value.strip()
+    entry = cameo.lookup(code)
+    if entry is None:
+        raise FieldError("cameo_code", f"{code} is not in the CAMEO table")
+    if kind is not None and not cameo.fits(code, kind):
+        raise FieldError(
+            "cameo_code",
+            f"{code} ({entry.name}) is not {_a(kind.label.lower())}: the codebook's crosswalk makes it "
+            f"{_a(cameo.default_type(code).label.lower())}",
+        )
+    return code
+
+
+def incentive_applies(kind: ActivityType | None, incentive: Incentive | None, *, outside_initiator: bool = True) -> None:
+    """When an activity may carry a carrot or a stick: never a statement, however harsh;
+    fighting or a deployment only when an outside party (not a direct party) does it to
+    coerce. Raises :class:`FieldError` on ``incentive``."""
+    if not incentive or kind is None:
+        return
+    if kind in STATEMENT_TYPES:
+        raise FieldError("incentive", f"{_a(kind.label.lower())} is words, and carries no incentive, however harsh")
+    if kind in CONTEXT_TYPES and not outside_initiator:
+        raise FieldError(
+            "incentive",
+            "fighting between the direct parties is context and carries no incentive; a stick by force "
+            "is an outside party's (give it as the initiator)",
+        )

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from tracker import vocab
+from tracker import cameo, vocab
 from tracker.rules import format_partial_date
 
 
@@ -45,5 +45,6 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(area.bp)
     app.add_template_filter(format_partial_date, "partial_date")
     app.add_template_global(vocab, "vocab")
+    app.add_template_global(cameo.codes, "cameo_codes")
     app.add_template_global(url_with)
     app.add_template_filter(counted)

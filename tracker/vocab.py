@@ -68,10 +68,17 @@ class PartyKind(Vocab):
     NGO = "ngo", "Non-governmental organization"
     INDIVIDUAL = "individual", "Eminent person"
     BUSINESS = "business", "Business"
+    POLITICAL_PARTY = "political_party", "Political party or movement"
+    LOCAL_AUTHORITY = "local_authority", "Local or regional authority"
 
 
-#: Party kinds for which an international recognition status is meaningful.
+#: Party kinds for which an international recognition status is meaningful, and the only
+#: kinds a recognition edge may recognize (recognition is about statehood).
 RECOGNIZABLE_KINDS = frozenset({PartyKind.STATE, PartyKind.STATE_LIKE})
+
+#: Party kinds that may recognize another: states, state-like authorities, and IGOs acting
+#: for their members.
+RECOGNIZER_KINDS = frozenset({PartyKind.STATE, PartyKind.STATE_LIKE, PartyKind.IGO})
 
 
 class RecognitionStatus(Vocab):
@@ -92,6 +99,13 @@ class Role(Vocab):
     PRIMARY = "primary", "Direct party"
     SUPPORTER = "supporter", "Supporter"
     THIRD_PARTY = "third_party", "Third party"
+
+
+class Side(Vocab):
+    """The camp of a direct party (UCDP's side_a and side_b)."""
+
+    A = "a", "Side A"
+    B = "b", "Side B"
 
 
 class SupportKind(Vocab):
@@ -142,6 +156,23 @@ class ActivityType(Vocab):
     WRITTEN_COMMUNICATION = "written_communication", "Written communication", "01"
     PEACEKEEPING = "peacekeeping", "Peacekeeping deployment (context)", "074"
     MILITARY_ACTION = "military_action", "Military action (context)", "19"
+    STATEMENT = "statement", "Public statement or appeal", "010"
+    DEMAND_PROTEST = "demand_protest", "Demand, rejection or protest", "100"
+    VISIT = "visit", "Official visit or meeting", "042"
+    COOPERATION = "cooperation", "Diplomatic or material cooperation", "050"
+    CONCESSION = "concession", "Concession or easing of restrictions", "080"
+    THREAT = "threat", "Threat or show of force", "130"
+    COERCION = "coercion", "Coercion (seizure, arrest, expulsion of people)", "170"
+
+
+#: Activity types that are context (fighting between the parties, deployments) rather than
+#: diplomacy; they carry no incentive when the direct parties do them to each other.
+CONTEXT_TYPES = frozenset({ActivityType.MILITARY_ACTION, ActivityType.PEACEKEEPING})
+
+#: Activity types that are words, however harsh: they never carry an incentive.
+STATEMENT_TYPES = frozenset(
+    {ActivityType.STATEMENT, ActivityType.CONDEMNATION, ActivityType.DEMAND_PROTEST}
+)
 
 
 class Track(Vocab):
@@ -194,7 +225,52 @@ class Effect(Vocab):
 
 class Incentive(Vocab):
     CARROT = "carrot", "Positive (aid, trade, arms sales)"
-    STICK = "stick", "Negative (sanctions, expulsion, force)"
+    STICK = "stick", "Negative (sanctions, expulsion from an organization, force)"
+
+
+class QuadClass(Vocab):
+    """CAMEO's four classes, from the root code of an event."""
+
+    VERBAL_COOPERATION = "1", "Verbal cooperation"
+    MATERIAL_COOPERATION = "2", "Material cooperation"
+    VERBAL_CONFLICT = "3", "Verbal conflict"
+    MATERIAL_CONFLICT = "4", "Material conflict"
+
+
+class Trend(Vocab):
+    """A month's direction on the escalation index (as CrisisWatch's arrows)."""
+
+    DETERIORATED = "deteriorated", "Deteriorated"
+    IMPROVED = "improved", "Improved"
+    UNCHANGED = "unchanged", "Unchanged"
+
+
+class CandidateStatus(Vocab):
+    PENDING = "pending", "Pending review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+class AgreementStage(Vocab):
+    PRE_NEGOTIATION = "pre_negotiation", "Pre-negotiation or process"
+    CEASEFIRE = "ceasefire", "Ceasefire and related"
+    FRAMEWORK_PARTIAL = "framework_partial", "Framework, substantive, partial"
+    FRAMEWORK_COMPREHENSIVE = "framework_comprehensive", "Framework, substantive, comprehensive"
+    IMPLEMENTATION = "implementation", "Implementation or renegotiation"
+    RENEWAL = "renewal", "Renewal"
+    OTHER = "other", "Other"
+
+
+class AgreementStatus(Vocab):
+    MULTIPARTY = "multiparty", "Signed or agreed by several parties"
+    UNILATERAL = "unilateral", "Unilateral document"
+    UNCLEAR = "unclear", "Status unclear"
+
+
+class SignatoryRole(Vocab):
+    SIGNATORY = "signatory", "Signatory"
+    THIRD_PARTY = "third_party", "Third party (witness, guarantor, facilitator)"
 
 
 class DatePrecision(Vocab):
@@ -208,6 +284,11 @@ class ActivityPartyRole(Vocab):
     TARGET = "target", "Target"
     PARTICIPANT = "participant", "Participant"
     MEDIATOR = "mediator", "Mediator"
+
+
+#: The roles in an activity of those who act: the official level is counted over them, never
+#: over the targets.
+ACTING_ROLES = frozenset({ActivityPartyRole.INITIATOR, ActivityPartyRole.PARTICIPANT, ActivityPartyRole.MEDIATOR})
 
 
 class UserRole(Vocab):

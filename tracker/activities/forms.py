@@ -51,6 +51,10 @@ class ActivityForm(FlaskForm):
     date = partial_date_field("Date")
     end_date = partial_date_field("End date", required=False, end=True, description="For events that ran over several days.", check=not_before("date"))
     type = vocab_field(ActivityType, "Type of activity")
+    cameo_code = text_field(
+        "CAMEO code", "cameo_code", description="Empty: the type's own code. Or a finer code of the 312, "
+        "leading zeros kept (0311, 0871).", inputmode="numeric", list="cameo-codes",
+    )
     track = vocab_field(
         Track,
         "Track",
@@ -98,6 +102,10 @@ class ActivityForm(FlaskForm):
                 row.party.errors = [*row.party.errors, "Choose the party that had this role."]
         if any(row.errors for row in field):
             raise ValidationError("Check the parties marked below.")
+
+    def validate_cameo_code(self, field) -> None:  # noqa: ANN001
+        kind = self.type.data if isinstance(self.type.data, ActivityType) else None
+        rule(lambda code: rules.cameo_code(code, kind), replace=False)(self, field)
 
     def validate_sources(self, field) -> None:  # noqa: ANN001
         if not self.source_pairs():

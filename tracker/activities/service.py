@@ -8,13 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import saving
+from tracker import rules, saving
 from tracker.models import Activity, ActivityParty, Conflict, Participation, Party, Source
 from tracker.rules import FieldError
 from tracker.vocab import ActivityPartyRole, Capacity, Role
 
-FIELDS = ("date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope", "official_level", "form",
-          "purpose", "effect", "incentive", "title", "description")  # fmt: skip
+FIELDS = ("date", "date_precision", "end_date", "end_date_precision", "type", "cameo_code", "track", "scope",
+          "official_level", "form", "purpose", "effect", "incentive", "title", "description")  # fmt: skip
 
 
 @dataclass
@@ -93,7 +93,23 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     out = {k: values.get(k) for k in FIELDS}
     out["incentive"] = out["incentive"] or None
     out["description"] = out["description"] or ""
+    out["cameo_code"] = rules.cameo_code(out["cameo_code"], out["type"])
     return out
+
+
+def _check_incentive(session: Session, conflict: Conflict, values: dict[str, Any], data: ActivityInput) -> None:
+    """The codebook's rule on incentives, which needs to know who the direct parties are."""
+    if not values["incentive"]:
+        return
+    direct = set(
+        session.scalars(
+            sa.select(Participation.party_id).where(
+                Participation.conflict_id == conflict.id, Participation.role == Role.PRIMARY
+            )
+        )
+    )
+    outside = any(role == ActivityPartyRole.INITIATOR and pid not in direct for pid, role in data.links)
+    rules.incentive_applies(values["type"], values["incentive"], outside_initiator=outside)
 
 
 def _fill(activity: Activity, values: dict[str, Any], data: ActivityInput, parties: dict[int, Party]) -> None:
@@ -118,7 +134,9 @@ def build_activity(conflict: Conflict, data: ActivityInput, parties: dict[int, P
 
 def create_activity(session: Session, conflict: Conflict, data: ActivityInput, *, recorded_by: int | None) -> Activity:
     """Record a new activity on the conflict's timeline."""
-    _check_duplicate(session, conflict, _clean(data.values), None)
+    values = _clean(data.values)
+    _check_duplicate(session, conflict, values, None)
+    _check_incentive(session, conflict, values, data)
     parties = _check_parties(session, conflict, data)
     return saving.create(session, build_activity(conflict, data, parties, recorded_by=recorded_by))
 
@@ -127,6 +145,7 @@ def update_activity(session: Session, activity: Activity, data: ActivityInput, *
     """Change an activity (loaded with :func:`load_for_edit`), unless it moved on since ``version``."""
     values = _clean(data.values)
     _check_duplicate(session, activity.conflict, values, activity.id)
+    _check_incentive(session, activity.conflict, values, data)
     parties = _check_parties(session, activity.conflict, data)
     return saving.update(session, activity, lambda a: _fill(a, values, data, parties), version=version)
 

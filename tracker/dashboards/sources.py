@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from tracker.activities.filters import ActivityFilter
 from tracker.dashboards.buckets import Bucketing
 from tracker.models import Activity, ActivityParty, ActivityTally, PartyTally
+from tracker.vocab import ACTING_ROLES
 from tracker.vocab import LEVEL_RANK
 
 #: The activity column behind each grouping of the dashboard.
@@ -71,13 +72,14 @@ class Activities:
 
     def party_counts(self, bucketing: Bucketing) -> list[sa.Select]:
         """``party_id, b_year[, b_part], rank, n``: per party and bucket, the highest level's
-        rank and the party's involvements (links to activities)."""
+        rank and the party's involvements (links to activities) as one who acts: a target's
+        level is not the activity's."""
         cols = bucketing.columns()
         stmt = (
             sa.select(ActivityParty.party_id, *cols, sa.func.max(_RANK_CASE).label("rank"), sa.func.count().label("n"))
             .select_from(ActivityParty)
             .join(Activity, Activity.id == ActivityParty.activity_id)
-            .where(Activity.conflict_id == self.conflict_id, *self.extra)
+            .where(Activity.conflict_id == self.conflict_id, ActivityParty.role.in_(ACTING_ROLES), *self.extra)
         )
         return [self.flt.apply(stmt).group_by(ActivityParty.party_id, *cols)]
 

@@ -34,7 +34,7 @@ from tracker.models.tally import TALLY_KINDS
 from tracker.vocab import OfficialLevel
 
 ACTIVITY_COLUMNS = ("id", "conflict_id", "date", "end_date", "track", "type", "purpose", "effect", "incentive", "official_level")
-LINK_COLUMNS = ("activity_id", "party_id")
+LINK_COLUMNS = ("activity_id", "party_id", "role")
 CELL = ("conflict_id", "month", "end_month", "track")
 ACTIVITY_KEY = ("conflict_id", "kind", "month", "end_month", "track", "key")
 PARTY_KEY = ("conflict_id", "month", "end_month", "track", "party_id")
@@ -66,7 +66,9 @@ def _activity_counts(rows: str, month: Callable[[str], str]) -> str:
 
 
 def _party_counts(rows: str, month: Callable[[str], str], *, rows_are_links: bool) -> str:
-    """``PARTY_KEY``, ``n`` and the level counts for the links of (or in) ``rows``."""
+    """``PARTY_KEY``, ``n`` and the level counts for the links of (or in) ``rows``: only those
+    who act (initiators, participants, mediators), never the targets, whose level the
+    activity says nothing of."""
     joined = (
         f"{rows} AS l JOIN activity AS a ON a.id = l.activity_id"
         if rows_are_links
@@ -78,7 +80,7 @@ def _party_counts(rows: str, month: Callable[[str], str], *, rows_are_links: boo
     start, end = month('a."date"'), month('COALESCE(a.end_date, a."date")')
     return (
         f"SELECT a.conflict_id AS conflict_id, {start} AS month, {end} AS end_month, a.track AS track, "
-        f"l.party_id AS party_id, COUNT(*) AS n, {levels} FROM {joined} WHERE true "
+        f"l.party_id AS party_id, COUNT(*) AS n, {levels} FROM {joined} WHERE l.role <> 'target' "
         f"GROUP BY a.conflict_id, {start}, {end}, a.track, l.party_id"
     )
 
@@ -207,35 +209,58 @@ TRIGGERS = {
 _FUNCTIONS = ("tally_activity_rows", "tally_activity_delete", "tally_party_rows")
 
 
+#: Between two statements of a :func:`script` (SQLite trigger bodies hold semicolons).
+SEPARATOR = "\n-- next statement\n"
+
+
+def _drops(dialect: str) -> list[str]:
+    out = [
+        f"DROP TRIGGER IF EXISTS {name}" + ("" if dialect == "sqlite" else f" ON {table}")
+        for table, names in TRIGGERS.items()
+        for name in names
+    ]
+    if dialect != "sqlite":
+        out += [f"DROP FUNCTION IF EXISTS {name}()" for name in _FUNCTIONS]
+    return out
+
+
+def _recount(dialect: str) -> list[str]:
+    month = _month(dialect)
+    party = ", ".join(map(_q, (*PARTY_KEY, *_PARTY_COUNTS)))
+    return [
+        "DELETE FROM party_tally",
+        "DELETE FROM activity_tally",
+        f"INSERT INTO activity_tally ({', '.join(map(_q, ACTIVITY_KEY))}, n) {_activity_counts('activity', month)}",
+        f"INSERT INTO party_tally ({party}) {_party_counts('activity_party', month, rows_are_links=True)}",
+    ]
+
+
+def script(dialect: str) -> str:
+    """Everything :func:`install` runs on ``dialect``, as text: the drops, the triggers and the
+    recount, separated by :data:`SEPARATOR`. Migrations keep a frozen copy of it in
+    ``migrations/sql/`` (``flask --app tracker tallies --script DIALECT`` writes one), so a
+    change here reaches a database only through a new revision."""
+    ddl = _sqlite_ddl() if dialect == "sqlite" else _postgresql_ddl()
+    analyze = [f"ANALYZE {table}" for table in ("activity_tally", "party_tally")]
+    return SEPARATOR.join([*_drops(dialect), *ddl, *_recount(dialect), *analyze]) + "\n"
+
+
 def install(conn: sa.Connection) -> None:
     """(Re)create the triggers and recount the tallies from the activities."""
-    uninstall(conn)
-    ddl = _sqlite_ddl() if conn.dialect.name == "sqlite" else _postgresql_ddl()
-    for statement in ddl:
+    for statement in script(conn.dialect.name).split(SEPARATOR):
         conn.exec_driver_sql(statement)
-    rebuild(conn)
-    for table in ("activity_tally", "party_tally"):
-        conn.exec_driver_sql(f"ANALYZE {table}")
 
 
 def uninstall(conn: sa.Connection) -> None:
     """Drop the triggers (the tallies stay as they are)."""
-    for table, names in TRIGGERS.items():
-        for name in names:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}" + ("" if conn.dialect.name == "sqlite" else f" ON {table}"))
-    if conn.dialect.name != "sqlite":
-        for name in _FUNCTIONS:
-            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
+    for statement in _drops(conn.dialect.name):
+        conn.exec_driver_sql(statement)
 
 
 def rebuild(conn: sa.Connection) -> None:
     """Recount both tallies from ``activity`` and ``activity_party``."""
-    month = _month(conn.dialect.name)
-    conn.exec_driver_sql("DELETE FROM party_tally")
-    conn.exec_driver_sql("DELETE FROM activity_tally")
-    conn.exec_driver_sql(f"INSERT INTO activity_tally ({', '.join(map(_q, ACTIVITY_KEY))}, n) {_activity_counts('activity', month)}")
-    party = ", ".join(map(_q, (*PARTY_KEY, *_PARTY_COUNTS)))
-    conn.exec_driver_sql(f"INSERT INTO party_tally ({party}) {_party_counts('activity_party', month, rows_are_links=True)}")
+    for statement in _recount(conn.dialect.name):
+        conn.exec_driver_sql(statement)
 
 
 def drift(conn: sa.Connection) -> dict[str, dict[tuple, tuple]]:

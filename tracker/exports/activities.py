@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tracker import cameo
 from tracker.activities.filters import ActivityFilter
 from tracker.exports import columns, multivalue
 from tracker.exports.csvfile import neutralise
@@ -87,6 +88,7 @@ def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter
             _plain(Activity.scope), _plain(Activity.official_level), _plain(Activity.form), _plain(Activity.purpose),
             _plain(Activity.effect), _plain(Activity.incentive), Activity.title, Activity.description,
             _plain(Activity.recorded_at), _plain(Activity.updated_at), _plain(Activity.end_date_precision),
+            Activity.cameo_code,
         ),
         conflict_id, flt,
     )  # fmt: skip
@@ -104,7 +106,8 @@ def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter
     source_rows = flat(sources)
     link = next(link_rows, None)
     source = next(source_rows, None)
-    kinds = {k.value: (k.label, k.cameo) for k in ActivityType}
+    labels = {k.value: k.label for k in ActivityType}
+    weights = {c.code: (c.goldstein, c.quad_class.value) for c in cameo.codes().values()}
     safe, join, fmt = neutralise, multivalue.join, multivalue.format_source
     for row in flat(main):
         activity_id = row[0]
@@ -116,10 +119,10 @@ def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter
         while source is not None and source[0] == activity_id:
             cited.append(fmt(source[1], source[2]))
             source = next(source_rows, None)
-        label, cameo = kinds[row[6]]
+        goldstein, quad = weights.get(row[19], ("", ""))
         yield [
             activity_id, row[1], safe(conflicts[row[1]]), _day(row[3], row[4]), row[4],
-            _day(row[5], row[18]) if row[5] else "", row[6], label, cameo, row[7], row[8], row[9], row[10], row[11],
+            _day(row[5], row[18]) if row[5] else "", row[6], labels[row[6]], row[19], goldstein, quad, row[7], row[8], row[9], row[10], row[11],
             row[12], row[13] or "", safe(row[14]), safe(row[15]), safe(join(by_role["initiator"])),
             safe(join(by_role["target"])), safe(join(by_role["participant"])), safe(join(by_role["mediator"])),
             safe(join(cited)), safe(users.get(row[2], "")), stamp(row[16]), stamp(row[17]),

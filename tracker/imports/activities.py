@@ -81,6 +81,7 @@ def _read_row(line: int, raw: dict[str, str], problems: Problems) -> Row | None:
     for name, kind in VOCAB_COLUMNS.items():
         values[name] = check(name, lambda v, kind=kind: rules.vocab(kind, v) if v else _missing())
     values["incentive"] = check("incentive", lambda v: rules.vocab(Incentive, v) if v else None)
+    values["cameo_code"] = check("cameo_code", lambda v: rules.cameo_code(v, values.get("type")))
     values["title"] = check("title", lambda v: rules.text(v, "title", required=True))
     values["description"] = check("description", lambda v: rules.text(v, "description"))
     if when:

@@ -28,12 +28,19 @@ if TYPE_CHECKING:
     from tracker.models.user import User
 
 
+def _type_code(context: sa.engine.interfaces.ExecutionContext) -> str | None:
+    """An inserted activity's CAMEO code when none is given: its type's own."""
+    kind = context.get_current_parameters().get("type")
+    return ActivityType(kind).cameo if kind else None
+
+
 class Activity(VersionedMixin, Base):
     """One diplomatic (or context) event on a conflict's timeline.
 
     ``date`` is the first day of the period its ``date_precision`` names (``1978`` is stored
     as 1978-01-01 with precision ``year``). Rules kept: every vocabulary column holds a
-    codebook key; ``end_date`` is not before ``date``; one activity per conflict, date, type
+    codebook key; ``cameo_code`` is a CAMEO code (checked against the reference table by the
+    rules; its Goldstein weight and quad class follow from it); ``end_date`` is not before ``date``; one activity per conflict, date, type
     and title (the duplicate key imports use).
     """
 
@@ -41,6 +48,7 @@ class Activity(VersionedMixin, Base):
     __table_args__ = (
         sa.CheckConstraint('end_date IS NULL OR end_date >= "date"', name="end_after_start"),
         sa.CheckConstraint("title <> ''", name="title_not_empty"),
+        sa.CheckConstraint("length(cameo_code) BETWEEN 2 AND 4", name="cameo_code_length"),
         sa.UniqueConstraint("conflict_id", "date", "type", "title"),
         # Covers the timeline's order and every dashboard aggregate, date filters included
         # ("from" compares the end date): index-only scans.
@@ -59,6 +67,8 @@ class Activity(VersionedMixin, Base):
     end_date: Mapped[date | None] = mapped_column(sa.Date)
     end_date_precision: Mapped[DatePrecision] = precision_column("end_date")
     type: Mapped[ActivityType] = mapped_column(vocab_column(ActivityType, "type"))
+    #: The CAMEO event code: the type's own by default, or a finer one (``tracker.cameo``).
+    cameo_code: Mapped[str] = mapped_column(sa.String(4), default=lambda context: _type_code(context))
     track: Mapped[Track] = mapped_column(vocab_column(Track, "track"))
     scope: Mapped[Scope] = mapped_column(vocab_column(Scope, "scope"))
     official_level: Mapped[OfficialLevel] = mapped_column(

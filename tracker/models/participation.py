@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, TimestampMixin, VersionedMixin, precision_column, vocab_column
 from tracker.models.party import Party
-from tracker.vocab import Capacity, DatePrecision, Leverage, Motive, Role, SupportKind
+from tracker.vocab import Capacity, DatePrecision, Leverage, Motive, Role, Side, SupportKind
 
 if TYPE_CHECKING:
     from tracker.models.conflict import Conflict
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 class Participation(TimestampMixin, VersionedMixin, Base):
     """``party`` takes part in ``conflict`` as ``role`` from ``since`` until ``until``.
 
-    Rules kept (in the database too): a supporter names whom it supports, and only a
+    Rules kept (in the database too): only a direct party has a side (``a`` or ``b``; it may
+    be unset until an analyst sets it); a supporter names whom it supports, and only a
     supporter does; a third party has a capacity, and only a third party has a capacity or
     leverage; nobody supports itself; ``until`` is not before ``since``.
     """
@@ -39,6 +40,7 @@ class Participation(TimestampMixin, VersionedMixin, Base):
             "supports_id IS NULL OR supports_id <> party_id", name="not_supporting_self"
         ),
         sa.CheckConstraint("until IS NULL OR since IS NULL OR until >= since", name="until_after_since"),
+        sa.CheckConstraint("role = 'primary' OR side IS NULL", name="side_only_primary"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +49,7 @@ class Participation(TimestampMixin, VersionedMixin, Base):
     )
     party_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id"), index=True)
     role: Mapped[Role] = mapped_column(vocab_column(Role, "role"))
+    side: Mapped[Side | None] = mapped_column(vocab_column(Side, "side"))
     supports_id: Mapped[int | None] = mapped_column(sa.ForeignKey("party.id"), index=True)
     capacity: Mapped[Capacity | None] = mapped_column(vocab_column(Capacity, "capacity"))
     leverage: Mapped[Leverage | None] = mapped_column(vocab_column(Leverage, "leverage"))

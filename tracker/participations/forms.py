@@ -9,12 +9,14 @@ from wtforms.validators import Optional
 from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field, vocab_multi_field
 from tracker.forms.validators import not_before
 from tracker.parties.forms import party_select
-from tracker.vocab import Capacity, Leverage, Motive, Role, SupportKind
+from tracker.vocab import Capacity, Leverage, Motive, Role, Side, SupportKind
 
 
 class ParticipationForm(FlaskForm):
     party = party_select("Party")
     role = vocab_field(Role, "Role", description="Direct party; supporter of one side; or third party (mediator, facilitator, ...).")
+    side = vocab_field(Side, "Side", required=False, description="For a direct party: its camp. In a conflict within a "
+                       "state, side A is the government; between states, choose and keep it consistent.")
     supports = SelectField("Supports", coerce=int, validate_choice=True, validators=[Optional()],
                            description="For a supporter: the party of this conflict it backs.")
     support_kinds = vocab_multi_field(SupportKind, "Kinds of support")

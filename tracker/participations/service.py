@@ -11,7 +11,7 @@ from tracker import rules, saving
 from tracker.models import ActivityParty, Activity, Participation
 from tracker.vocab import DatePrecision
 
-FIELDS = ("party_id", "role", "supports_id", "capacity", "leverage", "since", "since_precision", "until", "until_precision", "notes")
+FIELDS = ("party_id", "role", "side", "supports_id", "capacity", "leverage", "since", "since_precision", "until", "until_precision", "notes")
 
 
 def load_for_edit(session: Session, participation_id: int) -> Participation | None:
@@ -32,6 +32,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     rules.participation_shape(
         values["role"], supports=values.get("supports_id"), support_kinds=values.get("support_kinds") or [],
         capacity=values.get("capacity"), leverage=values.get("leverage"), motives=values.get("motives") or [],
+        side=values.get("side") or None,
     )  # fmt: skip
     if values.get("supports_id") == values.get("party_id"):
         raise rules.FieldError("supports", "a party does not support itself")

@@ -34,14 +34,15 @@ class PartyForm(FlaskForm):
         rule(lambda status: rules.recognition_status(self.kind.data, status), replace=False)(self, field)
 
 
-def party_select(label: str) -> SelectField:
+def party_select(label: str, description: str = "") -> SelectField:
     """A party picker: a select that jumps by typing (choices set by the view)."""
-    return SelectField(label, coerce=int, validate_choice=True, validators=[DataRequired()])
+    return SelectField(label, coerce=int, validate_choice=True, validators=[DataRequired()], description=description)
 
 
 class RecognitionForm(FlaskForm):
-    recognizer = party_select("Recognizer")
-    recognized = party_select("Recognized")
+    recognizer = party_select("Recognizer", description="A state, a state-like authority, or an IGO acting for its members.")
+    recognized = party_select("Recognized", description="A state or a state-like authority: recognition is about statehood. "
+                              "Refusing to deal with a government is a diplomatic sanction (log it as an activity).")
     status = vocab_field(RecognitionKind, "Stance")
     since = partial_date_field("Since")
     until = partial_date_field("Until", required=False, end=True, check=not_before("since"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from tracker.vocab import PartyKind
 from tracker.models import Activity, ActivityParty, Participation, Party, Recognition
 
 
@@ -19,9 +20,10 @@ def party_list(*, q: str = "", kind: str | None = None) -> sa.Select:
     return stmt
 
 
-def party_choices() -> sa.Select:
-    """``(id, name)`` of every party, for pickers."""
-    return sa.select(Party.id, Party.name).order_by(Party.name)
+def party_choices(kinds: frozenset[PartyKind] | None = None) -> sa.Select:
+    """``(id, name)`` of every party (of ``kinds``, if given), for pickers."""
+    stmt = sa.select(Party.id, Party.name).order_by(Party.name)
+    return stmt.where(Party.kind.in_(kinds)) if kinds is not None else stmt
 
 
 def recognitions_of(party_id: int) -> sa.Select:

@@ -7,9 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import saving
+from tracker import rules, saving
 from tracker.models import ActivityParty, Participation, Party, Recognition
-from tracker.vocab import DatePrecision
+from tracker.vocab import DatePrecision, PartyKind
 
 PARTY_FIELDS = ("name", "full_name", "kind", "recognition_status", "country_code", "description")
 RECOGNITION_FIELDS = ("recognizer_id", "recognized_id", "status", "since", "since_precision", "until", "until_precision",
@@ -30,9 +30,24 @@ def create_party(session: Session, values: dict[str, Any]) -> Party:
     return saving.create(session, Party(**values))
 
 
+def _check_kind_keeps_recognitions(session: Session, party: Party, kind: PartyKind) -> None:
+    """A party that recognizes or is recognized keeps a kind those edges allow."""
+    if kind == party.kind:
+        return
+    gives = session.scalar(sa.select(sa.func.count()).where(Recognition.recognizer_id == party.id))
+    receives = session.scalar(sa.select(sa.func.count()).where(Recognition.recognized_id == party.id))
+    try:
+        rules.recognition_ends(kind if gives else None, kind if receives else None)
+    except rules.FieldError as error:
+        raise rules.FieldError(
+            "kind", f"{party.name} has recognitions that this kind cannot have ({error}); remove them first"
+        ) from None
+
+
 def update_party(session: Session, party: Party, values: dict[str, Any], *, version: int | None) -> Party:
     values = _party_values(values)
     saving.ensure_unique(session, Party.name, values["name"], exclude_id=party.id, field="name")
+    _check_kind_keeps_recognitions(session, party, values["kind"])
 
     return saving.update_fields(session, party, values, version=version)
 
@@ -60,8 +75,13 @@ def delete_party(session: Session, party: Party) -> None:
     saving.delete(session, party)
 
 
-def _recognition_values(values: dict[str, Any]) -> dict[str, Any]:
+def _recognition_values(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     out = {k: values.get(k) for k in RECOGNITION_FIELDS}
+    kinds = dict(session.execute(
+        sa.select(Party.id, Party.kind).where(Party.id.in_({out["recognizer_id"], out["recognized_id"]}))
+    ).all())  # fmt: skip
+    rules.distinct_parties(out["recognizer_id"], out["recognized_id"])
+    rules.recognition_ends(kinds.get(out["recognizer_id"]), kinds.get(out["recognized_id"]))
     out["source"] = out["source"] or ""
     out["source_url"] = out["source_url"] or None
     for precision in ("since_precision", "until_precision"):
@@ -70,12 +90,11 @@ def _recognition_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_recognition(session: Session, values: dict[str, Any]) -> Recognition:
-    return saving.create(session, Recognition(**_recognition_values(values)))
+    return saving.create(session, Recognition(**_recognition_values(session, values)))
 
 
 def update_recognition(session: Session, recognition: Recognition, values: dict[str, Any], *, version: int | None) -> Recognition:
-    values = _recognition_values(values)
-
+    values = _recognition_values(session, values)
     return saving.update_fields(session, recognition, values, version=version)
 
 

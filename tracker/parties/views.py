@@ -10,6 +10,7 @@ from tracker.auth.access import requires
 from tracker.extensions import db
 from tracker.forms.fields import partial_date_values, show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
+from tracker.vocab import RECOGNIZABLE_KINDS, RECOGNIZER_KINDS
 from tracker.models import Party, Recognition
 from tracker.pagination import paginate
 from tracker.parties import queries, service
@@ -106,9 +107,11 @@ def delete(party_id: int) -> Response | tuple[str, int]:
 
 def _recognition_form(**kwargs: object) -> RecognitionForm:
     form = RecognitionForm(**kwargs)
-    choices = db.session.execute(queries.party_choices()).all()
-    form.recognizer.choices = [(0, "Choose…")] + [(pid, name) for pid, name in choices]
-    form.recognized.choices = form.recognizer.choices
+    # Recognition is about statehood: only the kinds that may take part are offered.
+    recognizers = db.session.execute(queries.party_choices(RECOGNIZER_KINDS)).all()
+    recognizable = db.session.execute(queries.party_choices(RECOGNIZABLE_KINDS)).all()
+    form.recognizer.choices = [(0, "Choose…")] + [(pid, name) for pid, name in recognizers]
+    form.recognized.choices = [(0, "Choose…")] + [(pid, name) for pid, name in recognizable]
     return form
 
 

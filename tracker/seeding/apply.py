@@ -111,6 +111,7 @@ class _Writer:
                 "conflict_id": conflict.id,
                 "party_id": party.id,
                 "role": spec.role,
+                "side": spec.side,
                 "supports_id": supports.id if supports else None,
                 "capacity": spec.capacity,
                 "leverage": spec.leverage,
@@ -174,7 +175,7 @@ class _Writer:
                 name: getattr(spec, name)
                 for name in (
                     "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
-                    "official_level", "form", "purpose", "effect", "incentive", "title",
+                    "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title",
                     "description",
                 )
             }  # fmt: skip

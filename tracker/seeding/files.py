@@ -7,6 +7,9 @@ from typing import Any
 
 import yaml
 
+from tracker import rules
+from tracker.vocab import ActivityPartyRole, Role
+
 from tracker.seeding.records import ConflictFile, PartySpec, Problem, SeedData, SeedError
 from tracker.seeding.spec import _read_activity, _read_conflict, _read_participation, _read_party, _read_recognition, _Reader
 
@@ -71,18 +74,33 @@ def _check_references(r: _Reader, cf: ConflictFile, parties: dict[str, PartySpec
         for end in ("recognizer", "recognized"):
             if getattr(rec, end) not in parties:
                 r.problem(f"recognition {i + 1}", end, f"no party named {getattr(rec, end)!r} is defined")
+        if rec.recognizer in parties and rec.recognized in parties:
+            try:
+                rules.recognition_ends(parties[rec.recognizer].kind, parties[rec.recognized].kind)
+            except rules.FieldError as error:
+                r.problem(f"recognition {i + 1}", error.field, str(error))
+    direct = {p.party for p in cf.participations if p.role == Role.PRIMARY}
     seen: set[tuple] = set()
+    refs: set[str] = set()
     for i, a in enumerate(cf.activities):
         label = f"activity {i + 1} ({a.title!r})"
         key = (a.date, a.type, a.title)
         if key in seen:
             r.problem(label, "title", "the same date, type and title appear twice")
         seen.add(key)
+        if a.ref is not None and a.ref in refs:
+            r.problem(label, "ref", f"{a.ref!r} names another activity of this file")
+        refs.add(a.ref)
         for name, _role in a.parties:
             if name not in parties:
                 r.problem(label, "parties", f"no party named {name!r} is defined")
             elif name not in involved:
                 r.problem(label, "parties", f"{name!r} has no participation in this conflict")
+        outside = any(role == ActivityPartyRole.INITIATOR and name not in direct for name, role in a.parties)
+        try:
+            rules.incentive_applies(a.type, a.incentive, outside_initiator=outside)
+        except rules.FieldError as error:
+            r.problem(label, error.field, str(error))
 
 
 def read_seed(directory: Path) -> SeedData:

@@ -24,6 +24,7 @@ from tracker.vocab import (
     RecognitionStatus,
     Role,
     Scope,
+    Side,
     SupportKind,
     Track,
 )
@@ -99,6 +100,7 @@ class ParticipationSpec:
     notes: str = ""
     since_precision: DatePrecision = DatePrecision.DAY
     until_precision: DatePrecision = DatePrecision.DAY
+    side: Side | None = None
 
 
 @dataclass
@@ -132,6 +134,11 @@ class ActivitySpec:
     parties: list[tuple[str, ActivityPartyRole]]
     sources: list[tuple[str, str | None]]
     end_date_precision: DatePrecision = DatePrecision.DAY
+    cameo_code: str | None = None
+    #: A name for the example that stays when its date, type or title is corrected.
+    ref: str | None = None
+    #: The natural key (date, type, title) an earlier seed gave it, when a correction changed it.
+    was: tuple[date, ActivityType, str] | None = None
 
 
 @dataclass

@@ -37,6 +37,7 @@ from tracker.vocab import (
     RecognitionStatus,
     Role,
     Scope,
+    Side,
     SupportKind,
     Track,
 )
@@ -166,13 +167,13 @@ CONFLICT_FIELDS = {
     "ucdp_id", "acled_id", "pax_process", "phases",
 }  # fmt: skip
 PARTICIPATION_FIELDS = {
-    "party", "role", "supports", "support_kinds", "capacity", "motives", "leverage",
+    "party", "role", "side", "supports", "support_kinds", "capacity", "motives", "leverage",
     "since", "until", "notes",
 }  # fmt: skip
 RECOGNITION_FIELDS = {"recognizer", "recognized", "status", "since", "until", "source", "source_url"}
 ACTIVITY_FIELDS = {
     "date", "end_date", "type", "track", "scope", "official_level", "form", "purpose",
-    "effect", "incentive", "title", "description", "parties", "sources",
+    "effect", "incentive", "cameo_code", "title", "description", "parties", "sources", "ref", "was",
 }  # fmt: skip
 
 
@@ -231,6 +232,7 @@ def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSp
     spec = ParticipationSpec(
         party=party,
         role=r.get(data, label, "role", _vocab(Role), required=True),
+        side=r.get(data, label, "side", _vocab(Side)),
         supports=r.get(data, label, "supports", _text("name")),
         support_kinds=_in_codebook_order(SupportKind, r.many(data, label, "support_kinds", _vocab(SupportKind))),
         capacity=r.get(data, label, "capacity", _vocab(Capacity)),
@@ -252,6 +254,7 @@ def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSp
             capacity=spec.capacity,
             leverage=spec.leverage,
             motives=spec.motives,
+            side=spec.side,
         )
         rules.date_order(spec.since, spec.until, end_field="until date")
     except rules.RuleError as error:
@@ -338,4 +341,21 @@ def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
         parties=parties,
         sources=sources,
     )
+    try:
+        spec.cameo_code = rules.cameo_code(_string(data.get("cameo_code")), spec.type)
+    except rules.RuleError as error:
+        r.problem(label, "cameo_code", str(error))
+    spec.ref = r.get(data, label, "ref", rules.slug)
+    spec.was = _read_was(r, data.get("was"), label)
     return spec
+
+
+def _read_was(r: _Reader, data: object, label: str) -> tuple[date, ActivityType, str] | None:
+    """The activity's earlier natural key: ``{date, type, title}`` as an earlier seed had them."""
+    if data is None:
+        return None
+    data = r.record(data, f"{label} was", {"date", "type", "title"})
+    when = r.get(data, f"{label} was", "date", _partial, required=True)
+    kind = r.get(data, f"{label} was", "type", _vocab(ActivityType), required=True)
+    title = r.get(data, f"{label} was", "title", _text("title", required=True), required=True)
+    return (when[0], kind, title) if when and kind and title else None
