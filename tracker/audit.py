@@ -110,11 +110,18 @@ def _actor() -> tuple[int | None, str]:
     return None, "system"
 
 
-def entry(action: AuditAction, obj: Any, before: dict[str, Any] | None = None, *, summary: str = "") -> AuditEntry | None:
+#: The actor of the seed's writes in the history (no user).
+SEED_ACTOR = "seed"
+
+
+def entry(
+    action: AuditAction, obj: Any, before: dict[str, Any] | None = None, *, summary: str = "", actor: str | None = None
+) -> AuditEntry | None:
     """The audit entry of ``action`` on ``obj`` (which must have its id), not yet added.
 
     For an update, ``before`` is the snapshot taken before the change; an update that
-    changed nothing gives ``None``.
+    changed nothing gives ``None``. ``actor`` names a system writer (the seed); without it,
+    the signed-in user (or ``system`` outside a request).
     """
     after = snapshot(obj) if action != AuditAction.DELETE else {}
     if action == AuditAction.CREATE:
@@ -125,7 +132,7 @@ def entry(action: AuditAction, obj: Any, before: dict[str, Any] | None = None, *
             return None
     else:
         changes = {k: [v, None] for k, v in (before or {}).items() if v not in (None, "", [])}
-    user_id, actor = _actor()
+    user_id, actor = (None, actor) if actor else _actor()
     return AuditEntry(
         user_id=user_id,
         actor=actor,
@@ -144,11 +151,12 @@ def record(
     before: dict[str, Any] | None = None,
     *,
     summary: str = "",
+    actor: str | None = None,
 ) -> AuditEntry | None:
     """Add the audit entry of ``action`` on ``obj`` to the session (flushing first, so the
     record has its id)."""
     session.flush()
-    made = entry(action, obj, before, summary=summary)
+    made = entry(action, obj, before, summary=summary, actor=actor)
     if made is not None:
         session.add(made)
     return made

@@ -26,8 +26,15 @@ from tracker.vocab import PartyKind, UserRole
     help="Folder with parties.yaml and conflicts/*.yaml (default: the project's seed/).",
 )
 @click.option("--check", is_flag=True, help="Only validate the files and list every problem; write nothing.")
-def seed_command(directory: Path | None, check: bool) -> None:
-    """Load the example conflicts; a second run adds and changes nothing."""
+@click.option(
+    "--update", is_flag=True,
+    help="Also apply corrections from the files to the examples nobody has changed since they were loaded; "
+    "list what is skipped and why.",
+)  # fmt: skip
+def seed_command(directory: Path | None, check: bool, update: bool) -> None:
+    """Load the example conflicts once: examples never loaded are added; records loaded before
+    are never changed (unless --update, and only those nobody changed) nor recreated when
+    their users deleted them. Every write is in the history under the actor "seed"."""
     from tracker.seeding import DEFAULT_SEED_DIR, SeedError, load_seed, read_seed
 
     directory = directory or DEFAULT_SEED_DIR
@@ -37,17 +44,23 @@ def seed_command(directory: Path | None, check: bool) -> None:
             activities = sum(len(cf.activities) for cf in data.conflicts)
             click.echo(f"The seed is valid: {len(data.conflicts)} conflicts, {len(data.parties)} parties, {activities} activities.")
             return
-        counts = load_seed(db.session, directory)
+        report = load_seed(db.session, directory, update=update)
     except SeedError as error:
         for problem in error.problems:
             click.echo(f"error: {problem}", err=True)
         raise click.ClickException(
             f"the seed was refused ({len(error.problems)} problems); nothing was written"
         ) from None
-    if not counts:
+    if not report.counts:
         click.echo("Seed already loaded: nothing to add or change.")
-    for what, n in sorted(counts.items()):
+    for what, n in sorted(report.counts.items()):
         click.echo(f"{what}: {n}")
+    if update:
+        for what, why in report.skipped:
+            click.echo(f"skipped: {what}: {why}")
+    elif report.skipped:
+        click.echo(f"{len(report.skipped)} examples deleted or changed here were left as they are "
+                   "(seed --update lists them).")
 
 
 @click.command("create-user")

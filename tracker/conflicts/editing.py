@@ -13,7 +13,8 @@ from tracker.conflicts.views import bp
 from tracker.extensions import db
 from tracker.forms.fields import partial_date_values, show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
-from tracker.models import Conflict
+from tracker.rules import format_partial_date
+from tracker.models import Conflict, PhaseChange
 
 
 def conflict_or_404(slug: str) -> Conflict:
@@ -92,6 +93,53 @@ def new_phase(slug: str) -> str | Response:
         title=f"Phase change: {conflict.name}",
         cancel_url=url_for("conflicts.detail", slug=slug),
     )
+
+
+def phase_or_404(phase_id: int) -> PhaseChange:
+    change = db.session.get(PhaseChange, phase_id)
+    if change is None:
+        abort(404, description="No such phase change.")
+    return change
+
+
+@bp.route("/phases/<int:phase_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit_phase(phase_id: int) -> str | Response:
+    """Correct a phase change: its phase, date or note."""
+    change = phase_or_404(phase_id)
+    conflict = db.session.get(Conflict, change.conflict_id)
+    form = PhaseForm(obj=change)
+    if not form.is_submitted():
+        form.version.data = change.version
+        show_partial_dates(form, change, "since")
+
+    def save() -> str:
+        values = {"phase": form.phase.data, "note": form.note.data} | partial_date_values(form, "since")
+        service.update_phase(db.session, change, values, version=form.version.data)
+        return url_for("conflicts.detail", slug=conflict.slug, _anchor="phases-heading")
+
+    return submit(form, save, done="Phase change saved.") or render_template(
+        "form.html", form=form, title=f"Edit phase change: {conflict.name}",
+        cancel_url=url_for("conflicts.detail", slug=conflict.slug),
+    )  # fmt: skip
+
+
+@bp.route("/phases/<int:phase_id>/delete", methods=["GET", "POST"])
+@requires("delete")
+def delete_phase(phase_id: int) -> Response | tuple[str, int]:
+    """Confirm, then delete a phase change."""
+    change = phase_or_404(phase_id)
+    conflict = db.session.get(Conflict, change.conflict_id)
+
+    def remove() -> str:
+        service.delete_phase(db.session, change)
+        return url_for("conflicts.detail", slug=conflict.slug)
+
+    when = format_partial_date(change.since, change.since_precision)
+    return confirm_delete(
+        f"the phase change to “{change.phase.label}” of {when} in {conflict.name}", remove,
+        cancel_url=url_for("conflicts.detail", slug=conflict.slug),
+    )  # fmt: skip
 
 
 @bp.route("/conflicts/<slug>/delete", methods=["GET", "POST"])

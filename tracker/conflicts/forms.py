@@ -44,4 +44,5 @@ class PhaseForm(FlaskForm):
     phase = vocab_field(Phase, "Phase")
     since = partial_date_field("Since")
     note = text_field("Note", "note", area=True)
-    submit = SubmitField("Record phase change")
+    version = version_field()
+    submit = SubmitField("Save phase change")

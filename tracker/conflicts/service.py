@@ -51,17 +51,35 @@ def update_conflict(session: Session, conflict: Conflict, values: dict[str, Any]
     return saving.update_fields(session, conflict, values, version=version)
 
 
+def _check_phase_date(session: Session, conflict_id: int, since: date, exclude_id: int | None) -> None:
+    stmt = sa.select(PhaseChange.id).where(PhaseChange.conflict_id == conflict_id, PhaseChange.since == since)
+    if exclude_id is not None:
+        stmt = stmt.where(PhaseChange.id != exclude_id)
+    if session.scalar(stmt.limit(1)) is not None:
+        raise FieldError("since", f"a phase change is already recorded on {since.isoformat()}")
+
+
 def add_phase(
     session: Session, conflict: Conflict, *, phase: Phase, since: date, note: str, since_precision: DatePrecision = DatePrecision.DAY
 ) -> PhaseChange:
     """Record that the conflict entered ``phase`` on ``since`` (known to ``since_precision``)."""
-    taken = session.scalar(
-        sa.select(PhaseChange.id).where(PhaseChange.conflict_id == conflict.id, PhaseChange.since == since)
-    )
-    if taken is not None:
-        raise FieldError("since", f"a phase change is already recorded on {since.isoformat()}")
+    _check_phase_date(session, conflict.id, since, None)
     change = PhaseChange(conflict_id=conflict.id, phase=phase, since=since, since_precision=since_precision, note=note or "")
     return saving.create(session, change)
+
+
+def update_phase(session: Session, change: PhaseChange, values: dict[str, Any], *, version: int | None) -> PhaseChange:
+    """Correct a phase change (its phase, date or note), unless someone saved it since ``version``."""
+    clean = {
+        "phase": values["phase"], "since": values["since"],
+        "since_precision": values.get("since_precision") or DatePrecision.DAY, "note": values.get("note") or "",
+    }  # fmt: skip
+    _check_phase_date(session, change.conflict_id, clean["since"], change.id)
+    return saving.update_fields(session, change, clean, version=version)
+
+
+def delete_phase(session: Session, change: PhaseChange) -> None:
+    saving.delete(session, change)
 
 
 def dependents(session: Session, conflict: Conflict) -> dict[str, int]:

@@ -54,6 +54,18 @@ def text_field(label: str, name: str, *, required: bool = False, area: bool = Fa
     return cls(label, validators=[*validators, clean_text(name, required=required)], description=description, render_kw=render_kw | kw)
 
 
+class PartialDateField(StringField):
+    """A text field whose data becomes ``(date, precision)`` once validated, but which always
+    shows what the person typed (or, on a form opened on a record, the date as recorded)."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if isinstance(self.data, tuple):
+            return rules.format_partial_date(*self.data)
+        return "" if self.data is None else str(self.data)
+
+
 def partial_date_field(label: str, *, required: bool = True, end: bool = False, description: str = "", check: Any = None) -> StringField:
     """A date at day, month or year precision: ``1978-09-17``, ``1978-09`` or ``1978``.
 
@@ -62,7 +74,7 @@ def partial_date_field(label: str, *, required: bool = True, end: bool = False, 
     record's two columns, :func:`show_partial_dates` fills it from a record.
     """
     hint = "YYYY-MM-DD, or YYYY-MM / YYYY when the record is no more precise."
-    return StringField(
+    return PartialDateField(
         label,
         validators=[DataRequired() if required else Optional(), rule(rules.partial_end if end else rules.partial_date),
                     *([check] if check else [])],

@@ -10,6 +10,7 @@ from tracker.models.participation import (
     ParticipationSupportKind,
 )
 from tracker.models.party import Party, Recognition
+from tracker.models.seed import SeedRecord
 from tracker.models.tally import ActivityTally, PartyTally
 from tracker.models.user import User
 
@@ -27,6 +28,7 @@ __all__ = [
     "PartyTally",
     "PhaseChange",
     "Recognition",
+    "SeedRecord",
     "Source",
     "User",
 ]

@@ -68,7 +68,7 @@ class Conflict(TimestampMixin, VersionedMixin, Base):
         return f"<Conflict {self.slug}>"
 
 
-class PhaseChange(Base):
+class PhaseChange(VersionedMixin, Base):
     """The conflict entered ``phase`` on ``since``; one change per conflict and date."""
 
     __tablename__ = "phase_change"

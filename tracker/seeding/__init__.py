@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from tracker.seeding.apply import apply_seed
+from tracker.seeding.apply import SeedReport, apply_seed
 from tracker.seeding.files import read_seed
 from tracker.seeding.records import Problem, SeedData, SeedError
 
@@ -15,19 +14,21 @@ from tracker.seeding.records import Problem, SeedData, SeedError
 DEFAULT_SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
 
 
-def load_seed(session: Session, directory: Path = DEFAULT_SEED_DIR) -> Counter[str]:
-    """Validate every file under ``directory`` and write them in one transaction.
+def load_seed(session: Session, directory: Path = DEFAULT_SEED_DIR, *, update: bool = False) -> SeedReport:
+    """Validate every file under ``directory`` and write them in one transaction: the examples
+    never loaded; with ``update``, also corrections to the examples nobody has changed
+    (:mod:`tracker.seeding.apply`).
 
     Raises :class:`SeedError` (nothing written) when any file has a problem.
     """
     data = read_seed(directory)
     try:
-        counts = apply_seed(session, data)
+        report = apply_seed(session, data, update=update)
         session.commit()
     except Exception:
         session.rollback()
         raise
-    return counts
+    return report
 
 
-__all__ = ["DEFAULT_SEED_DIR", "Problem", "SeedData", "SeedError", "load_seed", "read_seed"]
+__all__ = ["DEFAULT_SEED_DIR", "Problem", "SeedData", "SeedError", "SeedReport", "load_seed", "read_seed"]

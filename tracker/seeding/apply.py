@@ -1,214 +1,364 @@
-"""Write validated seed records to the database: insert what is new, update what changed.
+"""Write validated seed records. Once loaded, the examples belong to their users.
 
-Natural keys make a second run a no-op: parties by name, conflicts by slug, phases by date,
-participations by party/role/supported party/since, recognitions by both ends, status and
-since, activities by date, type and title.
+* ``seed`` loads every example never loaded before (all of them on a fresh database; later, the
+  examples added to ``seed/`` since). It never changes a record it loaded earlier, and never
+  recreates one that its users deleted.
+* ``seed --update`` also brings the examples nobody has changed since they were loaded (their
+  history holds no entry but the seed's) in line with ``seed/``, and lists what it skipped and why.
+
+Every write is recorded in the history under the actor ``seed``. Each example loaded gets a
+:class:`~tracker.models.SeedRecord` mark with its name in ``seed/``: a party's name, a
+conflict's slug, a phase's date, a participation's party, role, supported party and date, a
+recognition's two ends, stance and date, an activity's ``ref`` (or its date, type and title).
+A record that matches an example by those natural keys but has no mark (a database seeded
+before the marks existed) is marked, not rewritten; an activity is also found by the key its
+``was`` gives, so a corrected date, type or title reaches it through ``--update``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from tracker import audit
 from tracker.models import (
     Activity,
     ActivityParty,
+    AuditEntry,
     Conflict,
     Participation,
     Party,
     PhaseChange,
     Recognition,
+    SeedRecord,
     Source,
 )
-from tracker.seeding.records import ConflictFile, SeedData
+from tracker.rules import format_partial_date
+from tracker.seeding.records import ActivitySpec, ConflictFile, ParticipationSpec, SeedData
+from tracker.vocab import AuditAction
+
+ACTOR = audit.SEED_ACTOR
 
 
-def _assign(obj: Any, values: dict[str, Any]) -> bool:
-    """Set the attributes that differ; ``True`` if any did."""
-    changed = False
+@dataclass
+class SeedReport:
+    """What a run wrote (``counts``: "activity created": 3, ...) and what it left alone."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    #: ``(example, reason)`` for every example the run did not write.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _differs(obj: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(obj, name) != value for name, value in values.items())
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> None:
     for name, value in values.items():
         if getattr(obj, name) != value:
             setattr(obj, name, value)
-            changed = True
-    return changed
 
 
 class _Writer:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.counts: Counter[str] = Counter()
-        self.parties: dict[str, Party] = {}
+    def __init__(self, session: Session, *, update: bool) -> None:
+        self.session, self.update = session, update
+        self.report = SeedReport()
+        self.marks = {(m.record_type, m.key): m for m in session.scalars(sa.select(SeedRecord))}
+        self.marked_ids = {(m.record_type, m.record_id) for m in self.marks.values()}
+        # The latest change by anyone but the seed, per record: such a record is theirs.
+        latest = (
+            sa.select(AuditEntry.record_type, AuditEntry.record_id, AuditEntry.actor, AuditEntry.at)
+            .where(AuditEntry.actor != ACTOR)
+            .order_by(AuditEntry.at)
+        )
+        self.touched = {(t, rid): (actor, at) for t, rid, actor, at in session.execute(latest)}
+        self.parties: dict[str, Party | None] = {}
+        self.created: list[tuple[str, str, Any]] = []  # (record type, key, record) to mark and audit
 
-    def upsert(self, kind: str, existing: Any, factory: type, values: dict[str, Any]) -> Any:
-        if existing is None:
-            obj = factory(**values)
-            self.session.add(obj)
-            self.counts[f"{kind} created"] += 1
-            return obj
-        if _assign(existing, values):
-            self.counts[f"{kind} updated"] += 1
-        return existing
+    # -- the one decision every example goes through ------------------------------------
+
+    def settle(
+        self,
+        record_type: str,
+        keys: list[str],
+        label: str,
+        *,
+        model: type,
+        find: Callable[[], Any | None],
+        differs: Callable[[Any], bool],
+        make: Callable[[], Any],
+        apply: Callable[[Any], None],
+    ) -> Any | None:
+        """The record of one example: created when never loaded; left alone, or (``--update``)
+        corrected when nobody changed it; ``None`` when its users deleted it."""
+        mark = next((self.marks[(record_type, k)] for k in keys if (record_type, k) in self.marks), None)
+        if mark is not None:
+            obj = self.session.get(model, mark.record_id)
+            if obj is None:
+                self.skip(label, "deleted in this database: not recreated")
+                return None
+            if mark.key != keys[0] and (record_type, keys[0]) not in self.marks:
+                self.marks.pop((record_type, mark.key))
+                mark.key = keys[0]  # the example has a new name (an activity's ref)
+                self.marks[(record_type, mark.key)] = mark
+        else:
+            obj = find()
+            if obj is None:
+                obj = make()
+                self.session.add(obj)
+                self.created.append((record_type, keys[0], obj))
+                self.report.counts[f"{record_type.replace('_', ' ')} created"] += 1
+                return obj
+            self._mark(record_type, keys[0], obj.id)  # loaded by an earlier seed: marked, not rewritten
+        if self.update and differs(obj):
+            changed_by = self.touched.get((record_type, obj.id))
+            if changed_by is not None:
+                actor, at = changed_by
+                self.skip(label, f"changed by {actor} on {at:%Y-%m-%d}: left as it is")
+            else:
+                before = audit.snapshot(obj)
+                apply(obj)
+                self.session.flush()
+                made = audit.entry(AuditAction.UPDATE, obj, before, actor=ACTOR)
+                if made is not None:
+                    self.session.add(made)
+                    self.report.counts[f"{record_type.replace('_', ' ')} updated"] += 1
+        return obj
+
+    def skip(self, label: str, reason: str) -> None:
+        self.report.skipped.append((label, reason))
+
+    def _mark(self, record_type: str, key: str, record_id: int) -> None:
+        mark = SeedRecord(record_type=record_type, key=key, record_id=record_id)
+        self.session.add(mark)
+        self.marks[(record_type, key)] = mark
+        self.marked_ids.add((record_type, record_id))
+
+    def flush(self) -> None:
+        """Write what is pending, then the marks and history entries of the records created."""
+        self.session.flush()
+        for record_type, key, obj in self.created:
+            self._mark(record_type, key, obj.id)
+            made = audit.entry(AuditAction.CREATE, obj, actor=ACTOR)
+            if made is not None:
+                self.session.add(made)
+        self.created.clear()
+        self.session.flush()
+
+    # -- parties and conflicts -----------------------------------------------------------
 
     def parties_from(self, data: SeedData) -> None:
         known = {p.name: p for p in self.session.scalars(sa.select(Party))}
         for spec in data.parties.values():
             values = {
-                "name": spec.name,
-                "full_name": spec.full_name,
-                "kind": spec.kind,
-                "recognition_status": spec.recognition_status,
-                "country_code": spec.country_code,
+                "name": spec.name, "full_name": spec.full_name, "kind": spec.kind,
+                "recognition_status": spec.recognition_status, "country_code": spec.country_code,
                 "description": spec.description,
-            }
-            self.parties[spec.name] = self.upsert("party", known.get(spec.name), Party, values)
-        self.session.flush()
+            }  # fmt: skip
+            self.parties[spec.name] = self.settle(
+                "party", [spec.name], f"party {spec.name!r}", model=Party,
+                find=lambda name=spec.name: known.get(name),
+                differs=lambda p, v=values: _differs(p, v),
+                make=lambda v=values: Party(**v),
+                apply=lambda p, v=values: _assign(p, v),
+            )  # fmt: skip
+        self.flush()
 
     def conflict_from(self, cf: ConflictFile) -> None:
         spec = cf.conflict
-        existing = self.session.scalars(
-            sa.select(Conflict)
-            .where(Conflict.slug == spec.slug)
-            .options(selectinload(Conflict.phases))
-        ).one_or_none()
         values = {
             k: getattr(spec, k)
             for k in ("slug", "name", "type", "region", "start_date", "start_date_precision", "end_date", "end_date_precision", "summary")
         } | {"ucdp_id": spec.ucdp_id, "acled_id": spec.acled_id, "pax_process": spec.pax_process}
-        conflict = self.upsert("conflict", existing, Conflict, values)
-        if existing is None:
-            conflict.phases = []
-        phases = {p.since: p for p in conflict.phases}
-        for ph in spec.phases:
-            values = {"phase": ph.phase, "since": ph.since, "since_precision": ph.since_precision, "note": ph.note}
-            if ph.since in phases:
-                self.upsert("phase change", phases[ph.since], PhaseChange, values)
-            else:
-                conflict.phases.append(PhaseChange(**values))
-                self.counts["phase change created"] += 1
-        self.session.flush()
+        conflict = self.settle(
+            "conflict", [spec.slug], f"conflict {spec.slug!r}", model=Conflict,
+            find=lambda: self.session.scalars(sa.select(Conflict).where(Conflict.slug == spec.slug)).one_or_none(),
+            differs=lambda c: _differs(c, values),
+            make=lambda: Conflict(**values, phases=[], participations=[], activities=[]),
+            apply=lambda c: _assign(c, values),
+        )  # fmt: skip
+        if conflict is None:
+            return  # deleted by its users: so are its phases, roles and activities
+        self.flush()
+        self._phases(conflict, cf)
         self._participations(conflict, cf)
         self._recognitions(cf)
         self._activities(conflict, cf)
+        self.flush()
+
+    def _phases(self, conflict: Conflict, cf: ConflictFile) -> None:
+        known = {p.since: p for p in self.session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id))}
+        for ph in cf.conflict.phases:
+            values = {"phase": ph.phase, "since": ph.since, "since_precision": ph.since_precision, "note": ph.note}
+            when = format_partial_date(ph.since, ph.since_precision)
+            self.settle(
+                "phase_change", [f"{conflict.slug}|{ph.since.isoformat()}"], f"{conflict.slug}: phase change of {when}",
+                model=PhaseChange, find=lambda since=ph.since: known.get(since),
+                differs=lambda p, v=values: _differs(p, v),
+                make=lambda v=values: PhaseChange(conflict_id=conflict.id, **v),
+                apply=lambda p, v=values: _assign(p, v),
+            )  # fmt: skip
+
+    # -- roles and recognitions ----------------------------------------------------------
+
+    def _party_ids(self, label: str, *names: str | None) -> list[int | None] | None:
+        """The ids of the named parties; ``None`` (and a note) when one was deleted here."""
+        out: list[int | None] = []
+        for name in names:
+            if name is None:
+                out.append(None)
+                continue
+            party = self.parties.get(name)
+            if party is None:
+                self.skip(label, f"the party {name!r} was deleted in this database")
+                return None
+            out.append(party.id)
+        return out
 
     def _participations(self, conflict: Conflict, cf: ConflictFile) -> None:
         rows = self.session.scalars(
             sa.select(Participation)
             .where(Participation.conflict_id == conflict.id)
-            .options(
-                selectinload(Participation.support_kind_rows),
-                selectinload(Participation.motive_rows),
-            )
+            .options(selectinload(Participation.support_kind_rows), selectinload(Participation.motive_rows))
         ).all()
-        known = {(p.party_id, p.role, p.supports_id, p.since): p for p in rows}
         for spec in cf.participations:
-            party = self.parties[spec.party]
-            supports = self.parties[spec.supports] if spec.supports else None
-            key = (party.id, spec.role, supports.id if supports else None, spec.since)
+            label = f"{conflict.slug}: role of {spec.party} ({spec.role.value})"
+            ids = self._party_ids(label, spec.party, spec.supports)
+            if ids is None:
+                continue
+            party_id, supports_id = ids
             values = {
-                "conflict_id": conflict.id,
-                "party_id": party.id,
-                "role": spec.role,
-                "side": spec.side,
-                "supports_id": supports.id if supports else None,
-                "capacity": spec.capacity,
-                "leverage": spec.leverage,
-                "since": spec.since,
-                "since_precision": spec.since_precision,
-                "until": spec.until,
-                "until_precision": spec.until_precision,
-                "notes": spec.notes,
-            }
-            existing = known.get(key)
-            if existing is None:
-                row = Participation(**values, support_kind_rows=[], motive_rows=[])
-                self.session.add(row)
-                self.counts["participation created"] += 1
-            else:
-                row = existing
-                if _assign(row, values):
-                    self.counts["participation updated"] += 1
-            if row.support_kinds != spec.support_kinds or row.motives != spec.motives:
-                row.support_kinds = spec.support_kinds
-                row.motives = spec.motives
-                if existing is not None:
-                    self.counts["participation updated"] += 1
-        self.session.flush()
+                "conflict_id": conflict.id, "party_id": party_id, "role": spec.role, "side": spec.side,
+                "supports_id": supports_id, "capacity": spec.capacity, "leverage": spec.leverage,
+                "since": spec.since, "since_precision": spec.since_precision, "until": spec.until,
+                "until_precision": spec.until_precision, "notes": spec.notes,
+            }  # fmt: skip
+            key = f"{conflict.slug}|{spec.party}|{spec.role.value}|{spec.supports or ''}|{spec.since or ''}"
+            self.settle(
+                "participation", [key], label, model=Participation,
+                find=lambda v=values: self._find_participation(rows, v),
+                differs=lambda p, v=values, s=spec: _differs(p, v) or self._kinds_differ(p, s),
+                make=lambda v=values, s=spec: self._new_participation(v, s),
+                apply=lambda p, v=values, s=spec: self._set_participation(p, v, s),
+            )  # fmt: skip
+
+    def _find_participation(self, rows: list[Participation], values: dict[str, Any]) -> Participation | None:
+        same = [r for r in rows if (r.party_id, r.role, r.supports_id) == (values["party_id"], values["role"], values["supports_id"])]
+        exact = [r for r in same if r.since == values["since"]]
+        if exact:
+            return exact[0]
+        unmarked = [r for r in same if ("participation", r.id) not in self.marked_ids]
+        return unmarked[0] if len(unmarked) == 1 else None  # the same role with a corrected date
+
+    @staticmethod
+    def _kinds_differ(row: Participation, spec: ParticipationSpec) -> bool:
+        return set(row.support_kinds) != set(spec.support_kinds) or set(row.motives) != set(spec.motives)
+
+    @staticmethod
+    def _new_participation(values: dict[str, Any], spec: ParticipationSpec) -> Participation:
+        row = Participation(**values, support_kind_rows=[], motive_rows=[])
+        row.support_kinds, row.motives = spec.support_kinds, spec.motives
+        return row
+
+    @staticmethod
+    def _set_participation(row: Participation, values: dict[str, Any], spec: ParticipationSpec) -> None:
+        _assign(row, values)
+        row.support_kinds, row.motives = spec.support_kinds, spec.motives
 
     def _recognitions(self, cf: ConflictFile) -> None:
         for spec in cf.recognitions:
-            recognizer = self.parties[spec.recognizer]
-            recognized = self.parties[spec.recognized]
-            existing = self.session.scalars(
-                sa.select(Recognition).where(
-                    Recognition.recognizer_id == recognizer.id,
-                    Recognition.recognized_id == recognized.id,
-                    Recognition.status == spec.status,
-                    Recognition.since == spec.since,
-                )
-            ).one_or_none()
+            label = f"recognition {spec.recognizer} → {spec.recognized} ({spec.status.value})"
+            ids = self._party_ids(label, spec.recognizer, spec.recognized)
+            if ids is None:
+                continue
+            recognizer_id, recognized_id = ids
             values = {
-                "recognizer_id": recognizer.id,
-                "recognized_id": recognized.id,
-                "status": spec.status,
-                "since": spec.since,
-                "since_precision": spec.since_precision,
-                "until": spec.until,
-                "until_precision": spec.until_precision,
-                "source": spec.source,
-                "source_url": spec.source_url,
-            }
-            self.upsert("recognition", existing, Recognition, values)
-        self.session.flush()
+                "recognizer_id": recognizer_id, "recognized_id": recognized_id, "status": spec.status,
+                "since": spec.since, "since_precision": spec.since_precision, "until": spec.until,
+                "until_precision": spec.until_precision, "source": spec.source, "source_url": spec.source_url,
+            }  # fmt: skip
+            natural = (
+                Recognition.recognizer_id == recognizer_id, Recognition.recognized_id == recognized_id,
+                Recognition.status == spec.status, Recognition.since == spec.since,
+            )  # fmt: skip
+            self.settle(
+                "recognition", [f"{spec.recognizer}|{spec.recognized}|{spec.status.value}|{spec.since.isoformat()}"],
+                label, model=Recognition,
+                find=lambda n=natural: self.session.scalars(sa.select(Recognition).where(*n)).one_or_none(),
+                differs=lambda r, v=values: _differs(r, v),
+                make=lambda v=values: Recognition(**v),
+                apply=lambda r, v=values: _assign(r, v),
+            )  # fmt: skip
+
+    # -- activities ----------------------------------------------------------------------
 
     def _activities(self, conflict: Conflict, cf: ConflictFile) -> None:
         rows = self.session.scalars(
             sa.select(Activity)
             .where(Activity.conflict_id == conflict.id)
-            .options(selectinload(Activity.parties), selectinload(Activity.sources))
+            .options(selectinload(Activity.parties).selectinload(ActivityParty.party), selectinload(Activity.sources))
         ).all()
         known = {(a.date, a.type, a.title): a for a in rows}
         for spec in cf.activities:
+            label = f"{conflict.slug}: activity {spec.title!r}"
+            ids = self._party_ids(label, *(name for name, _role in spec.parties))
+            if ids is None:
+                continue
+            links = [(self.parties[name], role) for name, role in spec.parties]
             values = {
                 name: getattr(spec, name)
                 for name in (
                     "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
-                    "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title",
-                    "description",
+                    "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title", "description",
                 )
             }  # fmt: skip
-            existing = known.get((spec.date, spec.type, spec.title))
-            if existing is None:
-                activity = Activity(conflict_id=conflict.id, **values, parties=[], sources=[])
-                self.session.add(activity)
-                self.counts["activity created"] += 1
-            else:
-                activity = existing
-                if _assign(activity, values):
-                    self.counts["activity updated"] += 1
-            links = [(self.parties[name].id, role) for name, role in spec.parties]
-            if [(link.party_id, link.role) for link in activity.parties] != links:
-                activity.parties = [
-                    ActivityParty(party_id=pid, role=role, position=i)
-                    for i, (pid, role) in enumerate(links)
-                ]
-                if existing is not None:
-                    self.counts["activity updated"] += 1
-            if [(s.citation, s.url) for s in activity.sources] != spec.sources:
-                activity.sources = [
-                    Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(spec.sources)
-                ]
-                if existing is not None:
-                    self.counts["activity updated"] += 1
-        self.session.flush()
+            natural = f"{conflict.slug}|{spec.date.isoformat()}|{spec.type.value}|{spec.title}"
+            keys = [f"{conflict.slug}|ref:{spec.ref}"] if spec.ref else []
+            keys.append(natural)
+            if spec.was:
+                keys.append(f"{conflict.slug}|{spec.was[0].isoformat()}|{spec.was[1].value}|{spec.was[2]}")
+            self.settle(
+                "activity", keys, label, model=Activity,
+                find=lambda s=spec: known.get((s.date, s.type, s.title)) or (known.get(s.was) if s.was else None),
+                differs=lambda a, v=values, s=spec, lk=links: _differs(a, v) or self._links_differ(a, s, lk),
+                make=lambda v=values, s=spec, lk=links: self._new_activity(conflict, v, s, lk),
+                apply=lambda a, v=values, s=spec, lk=links: self._set_activity(a, v, s, lk),
+            )  # fmt: skip
+
+    @staticmethod
+    def _links_differ(activity: Activity, spec: ActivitySpec, links: list) -> bool:
+        """Parties and sources compared as sets: their order is not a change."""
+        have_links = {(link.party_id, link.role) for link in activity.parties}
+        have_sources = {(s.citation, s.url) for s in activity.sources}
+        return have_links != {(p.id, role) for p, role in links} or have_sources != set(spec.sources)
+
+    @staticmethod
+    def _new_activity(conflict: Conflict, values: dict[str, Any], spec: ActivitySpec, links: list) -> Activity:
+        return Activity(
+            conflict_id=conflict.id, **values,
+            parties=[ActivityParty(party=p, party_id=p.id, role=role, position=i) for i, (p, role) in enumerate(links)],
+            sources=[Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(spec.sources)],
+        )  # fmt: skip
+
+    def _set_activity(self, activity: Activity, values: dict[str, Any], spec: ActivitySpec, links: list) -> None:
+        _assign(activity, values)
+        if {(link.party_id, link.role) for link in activity.parties} != {(p.id, role) for p, role in links}:
+            activity.parties = []
+            self.session.flush()  # the old links go before the new ones (same keys)
+            activity.parties = [ActivityParty(party=p, party_id=p.id, role=role, position=i) for i, (p, role) in enumerate(links)]
+        if {(s.citation, s.url) for s in activity.sources} != set(spec.sources):
+            activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(spec.sources)]
 
 
-def apply_seed(session: Session, data: SeedData) -> Counter[str]:
-    """Write ``data`` in the session's transaction (the caller commits); returns the counts."""
-    writer = _Writer(session)
+def apply_seed(session: Session, data: SeedData, *, update: bool = False) -> SeedReport:
+    """Write ``data`` in the session's transaction (the caller commits); returns the report."""
+    writer = _Writer(session, update=update)
     writer.parties_from(data)
     for cf in data.conflicts:
         writer.conflict_from(cf)
-    return writer.counts
+    return writer.report

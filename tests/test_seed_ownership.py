@@ -1,0 +1,198 @@
+"""Once loaded, the examples belong to their users: the seed never rewrites nor recreates what
+they changed or deleted, writes its history under the actor "seed", and applies corrections
+(``--update``) only to the examples nobody touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.models import Activity, AuditEntry, Conflict, Party, SeedRecord
+from tracker.seeding import load_seed
+
+PARTIES = """
+parties:
+  - {name: Alphaland, kind: state, recognition_status: recognized}
+  - {name: Betastan, kind: state, recognition_status: recognized}
+  - {name: Gamma Union, kind: igo, recognition_status: not_applicable}
+"""
+
+CONFLICT = """
+conflict:
+  slug: alpha-beta
+  name: Alphaland–Betastan
+  type: interstate
+  region: Europe
+  start_date: "1990"
+  summary: A border dispute.
+  phases:
+    - {phase: active, since: "1990-03"}
+participations:
+  - {party: Alphaland, role: primary, side: a}
+  - {party: Betastan, role: primary, side: b}
+  - {party: Gamma Union, role: third_party, capacity: mediator}
+activities:
+  - ref: first-talks
+    date: "1991-05-02"
+    type: mediation_session
+    track: "1"
+    scope: multilateral
+    official_level: ministerial
+    form: formal_meeting
+    purpose: agreement
+    effect: de_escalating
+    title: First talks
+    description: DESCRIPTION_ONE
+    parties:
+      - {party: Gamma Union, role: mediator}
+      - {party: Alphaland, role: participant}
+      - {party: Betastan, role: participant}
+    sources:
+      - {citation: "Gamma Union communiqué, 2 May 1991"}
+  - date: "1992"
+    type: statement
+    track: "1"
+    scope: bilateral
+    official_level: head_of_state
+    form: written
+    purpose: persuasive
+    effect: neutral
+    title: Appeal for calm
+    description: DESCRIPTION_TWO
+    parties:
+      - {party: Alphaland, role: initiator}
+    sources:
+      - {citation: "Alphaland presidency, 1992"}
+"""
+
+
+def write_seed(folder: Path, conflict: str = CONFLICT, **replace: str) -> Path:
+    (folder / "conflicts").mkdir(parents=True, exist_ok=True)
+    (folder / "parties.yaml").write_text(PARTIES, encoding="utf-8")
+    text = conflict
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    text = text.replace("DESCRIPTION_ONE", "Talks opened.").replace("DESCRIPTION_TWO", "The president appealed.")
+    (folder / "conflicts" / "alpha-beta.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def small_seed(tmp_path: Path, session: Session) -> Path:
+    folder = write_seed(tmp_path / "seed")
+    report = load_seed(session, folder)
+    assert report.counts["activity created"] == 2
+    return folder
+
+
+def _activity(session: Session, title: str) -> Activity | None:
+    session.expire_all()
+    return session.scalars(sa.select(Activity).where(Activity.title == title)).one_or_none()
+
+
+def test_the_seed_writes_its_history_under_the_seed_actor(session: Session, small_seed: Path) -> None:
+    entries = session.scalars(sa.select(AuditEntry)).all()
+    assert entries and {e.actor for e in entries} == {"seed"} and {e.user_id for e in entries} == {None}
+    assert {e.record_type for e in entries} >= {"party", "conflict", "participation", "activity", "phase_change"}
+    assert session.scalar(sa.select(sa.func.count()).select_from(SeedRecord)) == len(entries)
+
+
+def test_edit_then_seed_leaves_the_edit(session: Session, small_seed: Path, client, auth, runner) -> None:  # noqa: ANN001
+    auth.login("analyst")
+    activity = _activity(session, "First talks")
+    page = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    assert "Talks opened." in page
+    form = {
+        "date": "1991-05-02", "type": "mediation_session", "track": "1", "scope": "multilateral",
+        "official_level": "ministerial", "form": "formal_meeting", "purpose": "agreement", "effect": "de_escalating",
+        "title": "First talks", "description": "Talks opened in the capital, says our cable.",
+        "parties-0-party": str(session.scalar(sa.select(Party.id).where(Party.name == "Gamma Union"))), "parties-0-role": "mediator",
+        "sources-0-citation": "Gamma Union communiqué, 2 May 1991", "version": str(activity.version),
+    }  # fmt: skip
+    assert client.post(f"/activities/{activity.id}/edit", data=form).status_code == 302
+
+    result = runner.invoke(args=["seed", "--path", str(small_seed)])
+    assert result.exit_code == 0, result.output
+    assert "nothing to add or change" in result.output
+    assert _activity(session, "First talks").description == "Talks opened in the capital, says our cable."
+
+    # A correction in seed/ does not overwrite it either: --update says why it skipped it.
+    write_seed(small_seed, DESCRIPTION_ONE="Talks opened in Gamma City.")
+    result = runner.invoke(args=["seed", "--path", str(small_seed), "--update"])
+    assert result.exit_code == 0, result.output
+    assert "skipped: alpha-beta: activity 'First talks': changed by analyst@example.org" in result.output
+    assert _activity(session, "First talks").description == "Talks opened in the capital, says our cable."
+
+
+def test_delete_then_seed_leaves_it_deleted(session: Session, small_seed: Path, client, auth, runner) -> None:  # noqa: ANN001
+    auth.login("admin")
+    activity = _activity(session, "Appeal for calm")
+    assert client.post(f"/activities/{activity.id}/delete", data={}).status_code == 302
+    assert _activity(session, "Appeal for calm") is None
+    for args in (["seed", "--path", str(small_seed)], ["seed", "--path", str(small_seed), "--update"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        assert _activity(session, "Appeal for calm") is None
+    assert "skipped: alpha-beta: activity 'Appeal for calm': deleted in this database: not recreated" in result.output
+
+
+def test_a_deleted_conflict_takes_its_examples_with_it(session: Session, small_seed: Path) -> None:
+    conflict = session.scalars(sa.select(Conflict)).one()
+    session.delete(conflict)
+    session.commit()
+    report = load_seed(session, small_seed, update=True)
+    assert not report.counts
+    assert session.scalar(sa.select(sa.func.count()).select_from(Conflict)) == 0
+    assert report.skipped == [("conflict 'alpha-beta'", "deleted in this database: not recreated")]
+
+
+def test_update_corrects_untouched_examples_even_their_date_type_and_title(session: Session, small_seed: Path) -> None:
+    write_seed(
+        small_seed,
+        DESCRIPTION_ONE="Talks opened in Gamma City.",
+        **{'  - date: "1992"\n    type: statement': '  - date: "1992-06"\n    was: {date: "1992", type: statement, title: Appeal for calm}\n    type: demand_protest',
+           "    title: Appeal for calm\n": "    title: Appeal for restraint\n"},
+    )  # fmt: skip
+    # A plain run changes nothing that was loaded before.
+    assert not load_seed(session, small_seed).counts
+    assert _activity(session, "First talks").description == "Talks opened."
+
+    report = load_seed(session, small_seed, update=True)
+    assert report.counts == {"activity updated": 2}
+    assert _activity(session, "First talks").description == "Talks opened in Gamma City."
+    corrected = _activity(session, "Appeal for restraint")
+    assert corrected is not None and corrected.type == "demand_protest" and corrected.date.isoformat() == "1992-06-01"
+    assert _activity(session, "Appeal for calm") is None
+    entries = session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.record_type == "activity", AuditEntry.action == "update")
+    ).all()
+    assert len(entries) == 2 and {e.actor for e in entries} == {"seed"}
+    # Applied once: a second run finds nothing to correct.
+    assert not load_seed(session, small_seed, update=True).counts
+
+
+def test_examples_added_to_the_seed_later_are_loaded(session: Session, small_seed: Path) -> None:
+    extra = CONFLICT.replace("alpha-beta", "alpha-gamma").replace("Alphaland–Betastan", "Alphaland–Gamma")
+    (small_seed / "conflicts" / "alpha-gamma.yaml").write_text(
+        extra.replace("DESCRIPTION_ONE", "x").replace("DESCRIPTION_TWO", "y"), encoding="utf-8"
+    )
+    report = load_seed(session, small_seed)
+    assert report.counts["conflict created"] == 1 and report.counts["activity created"] == 2
+    assert "party created" not in report.counts
+
+
+def test_a_database_seeded_before_the_marks_is_adopted_not_rewritten(session: Session, small_seed: Path) -> None:
+    # As an older seed left it: the records, no marks, no history.
+    session.execute(sa.delete(SeedRecord))
+    session.execute(sa.delete(AuditEntry))
+    session.commit()
+    versions = dict(session.execute(sa.select(Activity.id, Activity.version)).all())
+    report = load_seed(session, small_seed)
+    assert not report.counts and not report.skipped
+    assert session.scalar(sa.select(sa.func.count()).select_from(SeedRecord)) > 0
+    session.expire_all()
+    assert dict(session.execute(sa.select(Activity.id, Activity.version)).all()) == versions
