@@ -67,13 +67,15 @@ def edit(participation_id: int) -> str | Response:
         form.version.data = row.version
         show_partial_dates(form, row, "since", "until")
 
+    # Read before saving: a refused save rolls back, and the relationships are not loaded again.
+    title, slug = f"Role of {row.party.name} in {row.conflict.name}", row.conflict.slug
+
     def save() -> str:
         service.update_participation(db.session, row, _values(form), version=form.version.data)
-        return url_for("conflicts.detail", slug=row.conflict.slug) + "#parties-heading"
+        return url_for("conflicts.detail", slug=slug) + "#parties-heading"
 
     return submit(form, save) or render_template(
-        "form.html", form=form, title=f"Role of {row.party.name} in {row.conflict.name}",
-        cancel_url=url_for("conflicts.detail", slug=row.conflict.slug),
+        "form.html", form=form, title=title, cancel_url=url_for("conflicts.detail", slug=slug),
     )
 
 
