@@ -157,3 +157,18 @@ def test_pages_with_filters_run_a_constant_number_of_statements(client, auth, se
         with count_statements() as counter:
             client.get(url)
         assert counter.count == before[url], url
+
+
+def test_timeline_end_dates_keep_their_precision(client, auth, session: Session) -> None:  # noqa: ANN001
+    conflict = make_conflict(session, slug="spans", name="Spans")
+    party = make_party(session, name="Spanner")
+    make_participation(session, conflict, party)
+    make_activity(session, conflict, [(party, R.INITIATOR)], title="Monitoring mission", date=date(1994, 3, 1),
+                  date_precision="month", end_date=date(1995, 12, 31), end_date_precision="year")  # fmt: skip
+    make_activity(session, conflict, [(party, R.INITIATOR)], title="Talks", date=date(1996, 2, 1),
+                  end_date=date(1996, 4, 30), end_date_precision="month")  # fmt: skip
+    session.commit()
+    auth.login("viewer")
+    page = unescape(client.get("/conflicts/spans").get_data(as_text=True))
+    assert "– 1995<" in page and "– 1996-04<" in page
+    assert "1995-12-31" not in page and "1996-04-30" not in page
