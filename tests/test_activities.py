@@ -215,3 +215,19 @@ def test_an_end_known_to_the_month_is_kept_as_given_and_round_trips(client, auth
     assert ",1990-07,month,1992-10," in exported
     refused = client.post("/conflicts/moz/activities/new", data=data | {"title": "Other", "end_date": "1989"})
     assert "is before the start" in _page(refused)
+
+
+def test_reordering_parties_or_sources_is_not_a_change(client, auth, case, session: Session) -> None:  # noqa: ANN001
+    auth.login("analyst")
+    data = activity_data(case, **{"sources-1-citation": "Second source"})
+    assert client.post("/conflicts/moz/activities/new", data=data).status_code == 302
+    activity = session.scalars(sa.select(Activity)).one()
+    swapped = data | {
+        "parties-0-party": case["renamo"].id, "parties-1-party": case["gov"].id,
+        "sources-0-citation": "Second source", "sources-0-url": "",
+        "sources-1-citation": data["sources-0-citation"], "sources-1-url": data["sources-0-url"], "version": "1",
+    }  # fmt: skip
+    assert client.post(f"/activities/{activity.id}/edit", data=swapped).status_code == 302
+    assert session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "update")).all() == []
+    session.expire_all()
+    assert session.get(Activity, activity.id).version == 1

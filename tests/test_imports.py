@@ -304,3 +304,31 @@ def test_parties_import_dry_run_confirm_and_round_trip(client, auth, session: Se
     report = _report_text(_page(client.post("/parties/import", data={"file": (io.BytesIO(bad.encode()), "p.csv")},
                                             content_type="multipart/form-data")))  # fmt: skip
     assert "line 2, column recognition_status: only states and state-like authorities" in report
+
+
+def test_an_identical_row_is_unchanged_and_reordered_parties_write_no_history(client, auth, moz, session: Session) -> None:  # noqa: ANN001
+    """Re-importing the export changes nothing; parties and sources compare as sets."""
+    auth.login("analyst")
+    mozambique, renamo = (session.scalars(sa.select(Party).where(Party.name == n)).one() for n in ("Mozambique", "RENAMO"))
+    make_activity(session, moz, [(mozambique, R.PARTICIPANT), (renamo, R.PARTICIPANT)], title="Rome round",
+                  date=date(1991, 5, 1), description="Third round.")  # fmt: skip
+    session.commit()
+    exported = client.get("/conflicts/moz/activities.csv").get_data(as_text=True)
+    reordered = exported.replace(',Mozambique; RENAMO,', ',RENAMO; Mozambique,')
+    assert reordered != exported
+    for text in (exported, reordered):
+        page = _page(_upload(client, text, on_duplicate="update"))
+        assert "0 would be updated" in page and "1 unchanged" in page, _report_text(page)
+        assert "<td>unchanged</td><td>Rome round</td><td>—</td>" in " ".join(page.split())
+    entries = _count(session, AuditEntry)
+    result = activity_import.plan(session, moz, reordered.encode(), activity_import.Options("update"))
+    assert [r.action for r in result.rows] == ["unchanged"]
+    activity_import.apply(session, moz, result, recorded_by=None)
+    session.commit()
+    assert _count(session, AuditEntry) == entries
+
+    changed = reordered.replace("Third round.", "Third round in Rome.")
+    page = " ".join(_page(_upload(client, changed, on_duplicate="update")).split())
+    assert "1 would be updated" in page and "<td>update</td><td>Rome round</td><td>description</td>" in page, _report_text(page)[-600:]
+    page = " ".join(_page(_upload(client, changed, on_duplicate="skip")).split())
+    assert "<td>skip</td><td>Rome round</td><td>description</td>" in page

@@ -117,8 +117,12 @@ def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate
         click.echo(f"error: {file.name}: {problem}", err=True)
     if report.problems.unlisted:
         click.echo(f"error: ... and {report.problems.unlisted} more", err=True)
-    click.echo(f"{report.count('create')} to create, {report.count('update')} to update, {report.count('skip')} to skip"
-               + (f", {len(report.new_parties)} new parties" if report.new_parties else ""))  # fmt: skip
+    if not report.problems:
+        for row in report.rows:
+            differs = f" ({', '.join(row.changes)})" if row.changes else ""
+            click.echo(f"line {row.line}: {row.action}: {row.title}{differs}")
+    click.echo(f"{report.count('create')} to create, {report.count('update')} to update, {report.count('skip')} to skip, "
+               f"{report.count('unchanged')} unchanged" + (f", {len(report.new_parties)} new parties" if report.new_parties else ""))  # fmt: skip
     if report.problems:
         raise click.ClickException(f"{report.problems.total} problems; nothing was written")
     if dry_run:
@@ -130,7 +134,8 @@ def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate
     except RuleError as error:
         db.session.rollback()
         raise click.ClickException(f"{error}; nothing was written") from None
-    click.echo(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped.")
+    click.echo(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
+               f"{counts['unchanged']} unchanged.")
 
 
 @click.command("first-admin")

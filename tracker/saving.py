@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker import audit
+from tracker import audit, constraints
 from tracker.rules import FieldError, RuleError
 from tracker.vocab import AuditAction
 
@@ -36,10 +36,7 @@ def _flush(session: Session) -> None:
         session.flush()
     except IntegrityError as error:
         session.rollback()
-        raise RuleError(
-            "this would break a rule of the database (a duplicate name or key, or a reference "
-            "to a record that no longer exists); nothing was saved"
-        ) from error
+        raise constraints.explain(error) from error
 
 
 def create(session: Session, obj: Any) -> Any:

@@ -89,7 +89,8 @@ def _check_duplicate(session: Session, conflict: Conflict, values: dict[str, Any
         raise FieldError("title", "an activity with this date, type and title is already recorded in this conflict")
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
+def clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """An activity's fields as they would be stored (defaults filled in, the CAMEO code set)."""
     out = {k: values.get(k) for k in FIELDS}
     out["incentive"] = out["incentive"] or None
     out["description"] = out["description"] or ""
@@ -115,12 +116,13 @@ def _check_incentive(session: Session, conflict: Conflict, values: dict[str, Any
 def _fill(activity: Activity, values: dict[str, Any], data: ActivityInput, parties: dict[int, Party]) -> None:
     for name, value in values.items():
         setattr(activity, name, value)
+    # Parties and sources are compared as sets: putting them in another order changes nothing.
     wanted = [(pid, role) for pid, role in data.links]
-    if [(link.party_id, link.role) for link in activity.parties] != wanted:
+    if {(link.party_id, link.role) for link in activity.parties} != set(wanted):
         activity.parties = [
             ActivityParty(party=parties[pid], party_id=pid, role=role, position=i) for i, (pid, role) in enumerate(wanted)
         ]
-    if [(s.citation, s.url) for s in activity.sources] != data.sources:
+    if {(s.citation, s.url) for s in activity.sources} != set(data.sources):
         activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(data.sources)]
 
 
@@ -128,13 +130,13 @@ def build_activity(conflict: Conflict, data: ActivityInput, parties: dict[int, P
     """A new activity from checked input (no queries): the duplicate and party checks are the
     caller's (:func:`create_activity` makes them; a planned import made them for its file)."""
     activity = Activity(conflict_id=conflict.id, recorded_by_id=recorded_by, parties=[], sources=[])
-    _fill(activity, _clean(data.values), data, parties)
+    _fill(activity, clean_values(data.values), data, parties)
     return activity
 
 
 def create_activity(session: Session, conflict: Conflict, data: ActivityInput, *, recorded_by: int | None) -> Activity:
     """Record a new activity on the conflict's timeline."""
-    values = _clean(data.values)
+    values = clean_values(data.values)
     _check_duplicate(session, conflict, values, None)
     _check_incentive(session, conflict, values, data)
     parties = _check_parties(session, conflict, data)
@@ -143,7 +145,7 @@ def create_activity(session: Session, conflict: Conflict, data: ActivityInput, *
 
 def update_activity(session: Session, activity: Activity, data: ActivityInput, *, version: int | None) -> Activity:
     """Change an activity (loaded with :func:`load_for_edit`), unless it moved on since ``version``."""
-    values = _clean(data.values)
+    values = clean_values(data.values)
     _check_duplicate(session, activity.conflict, values, activity.id)
     _check_incentive(session, activity.conflict, values, data)
     parties = _check_parties(session, activity.conflict, data)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker import audit, rules
 from tracker.activities import service
@@ -19,7 +19,7 @@ from tracker.exports import columns, multivalue
 from tracker.exports.csvfile import restore
 from tracker.imports.reader import Plan as BasePlan
 from tracker.imports.reader import Problems, Unreadable, decode, records
-from tracker.models import Activity, Conflict, Participation, Party
+from tracker.models import Activity, ActivityParty, Conflict, Participation, Party
 from tracker.vocab import (
     ActivityPartyRole, ActivityType, AuditAction, DatePrecision, Effect, Form, Incentive, OfficialLevel, PartyKind, Purpose,
     RecognitionStatus, Scope, Track,
@@ -50,8 +50,14 @@ class Row:
     values: dict[str, Any]
     parties: list[tuple[str, ActivityPartyRole]]
     sources: list[tuple[str, str | None]]
-    action: str = "create"  # create | update | skip
+    action: str = "create"  # create | update | skip | unchanged
     existing_id: int | None = None
+    #: For a row matching a recorded activity: the columns where the file differs from it.
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.key[2]
 
 
 @dataclass
@@ -171,9 +177,41 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
             continue
         seen[row.key] = row.line
         row.existing_id = existing.get((row.key[0], row.key[1], row.key[2]))
-        if row.existing_id is not None:
-            row.action = "update" if result.options.on_duplicate == "update" else "skip"
         result.rows.append(row)
+    _compare(session, [r for r in result.rows if r.existing_id is not None], result.options)
+
+
+#: The columns of a row compared with the recorded activity (as the export names them).
+_COMPARED = tuple(f for f in service.FIELDS if not f.endswith("_precision"))
+
+
+def _compare(session: Session, rows: list[Row], options: Options) -> None:
+    """Say, for each row matching a recorded activity, which columns differ: none makes it
+    ``unchanged``; otherwise it is updated or skipped, as the options say. Parties and sources
+    are compared as sets (their order is not a change)."""
+    ids = [r.existing_id for r in rows]
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        activities = {
+            a.id: a for a in session.scalars(
+                sa.select(Activity).where(Activity.id.in_(part))
+                .options(selectinload(Activity.parties).selectinload(ActivityParty.party), selectinload(Activity.sources))
+            )
+        }  # fmt: skip
+        for row in rows[chunk : chunk + 500]:
+            activity = activities[row.existing_id]
+            values = service.clean_values(row.values)
+            row.changes = [name for name in _COMPARED if getattr(activity, name) != values[name]]
+            if (getattr(activity, "date_precision"), activity.end_date_precision) != (values["date_precision"], values["end_date_precision"]):
+                row.changes += [n for n in ("date", "end_date") if n not in row.changes]
+            if {(link.party.name, link.role) for link in activity.parties} != set(row.parties):
+                row.changes.append("parties")
+            if {(s.citation, s.url) for s in activity.sources} != set(row.sources):
+                row.changes.append("sources")
+            if not row.changes:
+                row.action = "unchanged"
+            else:
+                row.action = "update" if options.on_duplicate == "update" else "skip"
 
 
 BATCH = 500
@@ -201,7 +239,7 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
     by_id = {p.id: p for p in by_name.values()}
     if result.options.add_missing_parties:
         service.add_observers(session, conflict, sorted(set(by_id) - service.involved_party_ids(session, conflict)))
-    counts = {"created": 0, "updated": 0, "skipped": 0}
+    counts = {"created": 0, "updated": 0, "skipped": 0, "unchanged": 0}
     batch: list[Activity] = []
     for row in result.rows:
         data = service.ActivityInput(
@@ -220,6 +258,8 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
                 activity = service.load_for_edit(session, row.existing_id)
                 service.update_activity(session, activity, data, version=None)
                 counts["updated"] += 1
+            elif row.action == "unchanged":
+                counts["unchanged"] += 1
             else:
                 counts["skipped"] += 1
         except rules.RuleError as error:

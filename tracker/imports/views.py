@@ -67,7 +67,8 @@ def confirm_activities(slug: str) -> Response | str:
         flash(f"Nothing was imported: {error}", "error")
         return redirect(url_for("imports.activities", slug=slug))
     uploads.discard(form.token.data)
-    flash(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped.", "success")
+    flash(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
+          f"{counts.get('unchanged', 0)} unchanged.", "success")
     return redirect(url_for("conflicts.detail", slug=slug))
 
 
@@ -100,5 +101,6 @@ def confirm_parties() -> Response:
         flash(f"Nothing was imported: {error}", "error")
         return redirect(url_for("imports.parties"))
     uploads.discard(form.token.data)
-    flash(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped.", "success")
+    flash(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
+          f"{counts.get('unchanged', 0)} unchanged.", "success")
     return redirect(url_for("parties.index"))
