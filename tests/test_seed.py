@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tests.seed_fixture import write_seed
 from tracker.models import Activity, Conflict, Participation, Party, Recognition, Source
 from tracker.seeding import SeedError, load_seed
 
@@ -100,11 +101,9 @@ def test_seed_command_reports_and_is_idempotent(runner) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def bad_seed(tmp_path: Path, seed_dir: Path) -> Path:
-    """A copy of the real seed, to be broken by each test."""
-    target = tmp_path / "seed"
-    shutil.copytree(seed_dir, target)
-    return target
+def bad_seed(tmp_path: Path) -> Path:
+    """A small seed in the project's format, to be broken by each test."""
+    return write_seed(tmp_path / "seed")
 
 
 def _break(path: Path, old: str, new: str) -> None:
@@ -114,11 +113,14 @@ def _break(path: Path, old: str, new: str) -> None:
 
 
 BAD_FILES = [
-    pytest.param("track: \"1.5\"", "track: \"3\"", "track", "unknown key '3'", id="unknown-vocabulary-key"),
-    pytest.param("- date: \"1992-10-04\"", "- date: \"04/10/1992\"", "date", "is not a date", id="bad-date-format"),
-    pytest.param("- date: \"1992-10-04\"", "- date: \"1992-02-30\"", "date", "not a date on the calendar", id="impossible-date"),
-    pytest.param("- date: \"1992-10-04\"", "- date: \"1992-10-04\"\n    end_date: \"1991-01-01\"", "end_date", "is before the start", id="end-before-start"),
-    pytest.param("party: RENAMO", "party: RENAMO Splinter", "party", "no party named 'RENAMO Splinter'", id="unknown-party"),
+    pytest.param("track: \"1\"", "track: \"3\"", "track", "unknown key '3'", id="unknown-vocabulary-key"),
+    pytest.param("date: \"1991-05-02\"", "date: \"02/05/1991\"", "date", "is not a date", id="bad-date-format"),
+    pytest.param("date: \"1991-05-02\"", "date: \"1991-02-30\"", "date", "not a date on the calendar", id="impossible-date"),
+    pytest.param("date: \"1991-05-02\"", "date: \"1991-05-02\"\n    end_date: \"1991-01-01\"", "end_date", "is before the start", id="end-before-start"),
+    pytest.param("party: Betastan, role: participant", "party: Betastan Splinter, role: participant", "parties", "no party named 'Betastan Splinter'", id="unknown-party"),
+    pytest.param("type: mediation_session", "type: mediation_session\n    cameo_code: \"163\"", "cameo_code", "is not a mediation session", id="cameo-code-of-another-type"),
+    pytest.param("purpose: persuasive", "purpose: persuasive\n    incentive: stick", "incentive", "carries no incentive", id="incentive-on-words"),
+    pytest.param("role: primary, side: b", "role: third_party, side: b, capacity: observer", "side", "only a direct party has a side", id="side-of-a-third-party"),
 ]
 
 
@@ -126,12 +128,12 @@ BAD_FILES = [
 def test_bad_seed_file_is_refused_whole_naming_file_record_field(
     session: Session, bad_seed: Path, old: str, new: str, field: str, message: str
 ) -> None:
-    _break(bad_seed / "conflicts" / "mozambique.yaml", old, new)
+    _break(bad_seed / "conflicts" / "alpha-beta.yaml", old, new)
     with pytest.raises(SeedError) as raised:
         load_seed(session, bad_seed)
     problems = raised.value.problems
     assert any(
-        p.file == "conflicts/mozambique.yaml" and p.field == field and message in p.message
+        p.file == "conflicts/alpha-beta.yaml" and p.field == field and message in p.message
         for p in problems
     ), [str(p) for p in problems]
     assert all(p.record for p in problems)
@@ -150,17 +152,17 @@ def test_seed_command_prints_every_problem_and_writes_nothing(runner, bad_seed: 
 
 
 def test_unknown_field_and_duplicate_party_are_refused(session: Session, bad_seed: Path) -> None:
-    _break(bad_seed / "parties.yaml", "  - name: Ukraine\n", "  - name: Ukraine\n    colour: blue\n")
+    _break(bad_seed / "parties.yaml", "{name: Alphaland,", "{colour: blue, name: Alphaland,")
     shared = (bad_seed / "parties.yaml").read_text(encoding="utf-8")
     (bad_seed / "parties.yaml").write_text(
-        shared + "  - name: Italy\n    kind: state\n    recognition_status: recognized\n",
+        shared + "  - name: Betastan\n    kind: state\n    recognition_status: recognized\n",
         encoding="utf-8",
     )
     with pytest.raises(SeedError) as raised:
         load_seed(session, bad_seed)
     text = str(raised.value)
-    assert "party 'Ukraine': colour: unknown field" in text
-    assert "party 'Italy': name: is defined more than once" in text
+    assert "party 'Alphaland': colour: unknown field" in text
+    assert "party 'Betastan': name: is defined more than once" in text
 
 
 def test_supporter_without_supported_party_is_refused(session: Session, bad_seed: Path, tmp_path: Path) -> None:
@@ -168,8 +170,8 @@ def test_supporter_without_supported_party_is_refused(session: Session, bad_seed
         """
 conflict: {slug: zz-test, name: Test conflict, type: interstate, region: Nowhere, start_date: "1990"}
 participations:
-  - {party: Russia, role: supporter, support_kinds: [military]}
-  - {party: Ukraine, role: third_party}
+  - {party: Alphaland, role: supporter, support_kinds: [military]}
+  - {party: Betastan, role: third_party}
 activities: []
 """,
         encoding="utf-8",
@@ -177,19 +179,21 @@ activities: []
     with pytest.raises(SeedError) as raised:
         load_seed(session, bad_seed)
     text = str(raised.value)
-    assert "conflicts/zz-test.yaml: participation 1 (Russia): supports: a supporter must say whom it supports" in text
-    assert "participation 2 (Ukraine): capacity: a third party must have a capacity" in text
+    assert "conflicts/zz-test.yaml: participation 1 (Alphaland): supports: a supporter must say whom it supports" in text
+    assert "participation 2 (Betastan): capacity: a third party must have a capacity" in text
 
 
-def test_seeded_dates_keep_their_precision(seeded: Session, client, auth) -> None:  # noqa: ANN001
-    rhodesia = seeded.scalars(
-        sa.select(Participation).join(Party, Party.id == Participation.party_id).where(Party.name == "Rhodesia")
+def test_seeded_dates_keep_their_precision(session: Session, tmp_path: Path, client, auth) -> None:  # noqa: ANN001
+    folder = write_seed(tmp_path / "seed", **{"role: third_party, capacity: mediator}": 'role: third_party, capacity: mediator, since: "1977", until: "1980"}'})
+    load_seed(session, folder)
+    mediator = session.scalars(
+        sa.select(Participation).join(Party, Party.id == Participation.party_id).where(Party.name == "Gamma Union")
     ).one()
     # "since 1977, until 1980": from the first day of 1977 to the last of 1980
-    assert (rhodesia.since, rhodesia.since_precision) == (date(1977, 1, 1), "year")
-    assert (rhodesia.until, rhodesia.until_precision) == (date(1980, 12, 31), "year")
+    assert (mediator.since, mediator.since_precision) == (date(1977, 1, 1), "year")
+    assert (mediator.until, mediator.until_precision) == (date(1980, 12, 31), "year")
     auth.login("viewer")
-    landscape = client.get("/conflicts/mozambique/dashboard").get_data(as_text=True)
-    assert "(1977 – 1980)" in landscape and "(1977-01-01" not in landscape and "activities from 1977 to" in landscape
+    landscape = client.get("/conflicts/alpha-beta/dashboard").get_data(as_text=True)
+    assert "(1977 – 1980)" in landscape and "(1977-01-01" not in landscape and "activities from 1991-05-02 to 1992," in landscape
     roles = client.get("/participations.csv").get_data(as_text=True)
     assert ",1977,1980," in roles
