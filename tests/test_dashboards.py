@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tests.factories import make_activity, make_conflict, make_participation, make_party
+from tracker.models import AuditEntry
 from tracker.vocab import ActivityPartyRole as R
 
 
@@ -135,7 +136,7 @@ def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, 
     assert 'fill="#0072B2"' in page and 'fill="#E69F00"' in page  # track 1 and 1.5 colours
     assert "<title>Alpha: Ministerial → Unofficial in 1990-Q3</title>" in page
     assert "<title>Mediator NGO, 1991-Q1: 1 activity</title>" in page
-    assert page.count('class="data-table') == 7
+    assert page.count('class="data-table') == 9
     assert "<script" not in page.split("</main>")[0]
     link = f"/conflicts/fx?party={fixture_conflict['a'].id}&amp;from=1990-01-01&amp;to=1990-03-31#timeline-heading"
     assert link.replace("&amp;", "&") in page.replace("&amp;", "&")
@@ -221,3 +222,44 @@ def test_seeded_stories(client, auth, seeded) -> None:  # noqa: ANN001
     assert any(r["highest_level"] == "head_of_state" and r["year"] in ("1978", "1977") for r in camp_david)
     burundi = _csv(client, "/conflicts/burundi/dashboard/levels.csv")
     assert any(r["party"] == "Nelson Mandela" for r in burundi)
+
+
+def test_escalation_index_computed_by_hand(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+    """Goldstein weights (GDELT's) of the fixture's codes: 046 negotiation +7.0, 045 mediation
+    +5.0, 163 sanctions -8.0, 040 consultation +1.0, 057 agreement +8.0, 07 aid +7.0."""
+    auth.login("viewer")
+    rows = {r["quarter"]: r for r in _csv(client, "/conflicts/fx/dashboard/escalation.csv")}
+    q = rows["1990-Q1"]  # two negotiation rounds
+    assert (q["activities"], q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_4"]) == ("2", "14.0", "7.0", "2", "0")
+    q = rows["1991-Q1"]  # a sanction (-8, material conflict) and a consultation (+1, verbal cooperation)
+    assert (q["activities"], q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_4"]) == ("2", "-7.0", "-3.5", "1", "1")
+    q = rows["1993-Q2"]  # an agreement (+8) and aid (+7, material cooperation)
+    assert (q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_2"]) == ("15.0", "7.5", "1", "1")
+    assert rows["1990-Q2"]["goldstein_mean"] == ""  # no activity: no mean
+    # Months: 1990-01 +7, 1990-02 +7 (unchanged), 1990-08 +5 (down 2: deteriorated),
+    # 1991-03 (-8 + 1)/2 = -3.5 (deteriorated), 1993-06 +7.5 (improved).
+    trend = [(r["month"], r["computed_trend"], r["trend"]) for r in _csv(client, "/conflicts/fx/dashboard/trend.csv")]
+    assert trend == [("1990-01", "unchanged", "unchanged"), ("1990-02", "unchanged", "unchanged"),
+                     ("1990-08", "deteriorated", "deteriorated"), ("1991-03", "deteriorated", "deteriorated"),
+                     ("1993-06", "improved", "improved")]  # fmt: skip
+
+
+def test_an_analysts_trend_replaces_the_computed_one_naming_who(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+    auth.login("analyst")
+    page = client.get("/conflicts/fx/trend?month=1991-03").get_data(as_text=True)
+    assert 'value="1991-03"' in page
+    refused = client.post("/conflicts/fx/trend", data={"month": "1991-03-05", "trend": "improved"})
+    assert refused.status_code == 200 and "Give a month, as YYYY-MM." in refused.get_data(as_text=True)
+    done = client.post("/conflicts/fx/trend", data={"month": "1991-03", "trend": "unchanged", "note": "Sanctions announced, not applied."})
+    assert done.status_code == 302
+    rows = {r["month"]: r for r in _csv(client, "/conflicts/fx/dashboard/trend.csv")}
+    assert (rows["1991-03"]["computed_trend"], rows["1991-03"]["trend"], rows["1991-03"]["set_by"]) == ("deteriorated", "unchanged", "analyst@example.org")
+    assert rows["1991-03"]["note"] == "Sanctions announced, not applied."
+    page = client.get("/conflicts/fx/dashboard").get_data(as_text=True)
+    assert "analyst@example.org" in page and "Escalation index" in page
+    history = session.scalars(sa.select(AuditEntry).where(AuditEntry.record_type == "trend")).all()
+    assert [e.action for e in history] == ["create"]
+    # Back to the computed trend.
+    assert client.post("/conflicts/fx/trend", data={"month": "1991-03", "trend": ""}).status_code == 302
+    rows = {r["month"]: r for r in _csv(client, "/conflicts/fx/dashboard/trend.csv")}
+    assert rows["1991-03"]["trend"] == "deteriorated" and rows["1991-03"]["set_by"] == ""

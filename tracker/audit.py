@@ -22,6 +22,7 @@ from tracker.models import (
     Party,
     PhaseChange,
     Recognition,
+    TrendOverride,
     User,
 )
 from tracker.vocab import AuditAction, Motive, SupportKind, Vocab
@@ -40,6 +41,7 @@ AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
                "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title", "description",
                "party_links", "source_list"),
     User: ("email", "name", "role", "active"),
+    TrendOverride: ("conflict_id", "month", "trend", "note"),
 }  # fmt: skip
 
 #: The name each record type has in the log (and in URLs of its history).
@@ -51,6 +53,7 @@ RECORD_TYPES: dict[type, str] = {
     Participation: "participation",
     Activity: "activity",
     User: "user",
+    TrendOverride: "trend",
 }
 
 

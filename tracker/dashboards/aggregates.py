@@ -11,17 +11,18 @@ activities themselves, grouped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import cameo
 from tracker.activities.filters import ActivityFilter
 from tracker.dashboards.buckets import Bucketing, choose
 from tracker.dashboards.sources import Source, filtered
 from tracker.models import Activity, Party
-from tracker.vocab import LEVEL_RANK, ActivityType, DatePrecision, Effect, Incentive, OfficialLevel, Purpose, Track
+from tracker.vocab import LEVEL_RANK, ActivityType, DatePrecision, Effect, Incentive, OfficialLevel, Purpose, QuadClass, Track, Trend
 
 
 @dataclass
@@ -69,6 +70,39 @@ class Series:
         return [sum(self.values[k][i] for k in self.keys) for i in range(len(self.buckets))]
 
 
+#: How far a month's mean Goldstein weight must move from the previous recorded month's for
+#: the computed trend to say it deteriorated or improved (the scale runs from -10 to +10).
+TREND_STEP = 1.0
+
+
+@dataclass
+class MonthIndex:
+    """One month of the escalation index; ``trend`` is the analyst's when set, else computed."""
+
+    month: date
+    count: int
+    total: float
+    mean: float
+    computed: Trend
+    trend: Trend
+    set_by: str | None = None
+    set_at: datetime | None = None
+    note: str = ""
+
+
+@dataclass
+class Escalation:
+    """The escalation index: per bucket, the sum and mean of the Goldstein weights of the
+    activities' CAMEO codes and the count per quad class; per recorded month, the trend."""
+
+    labels: list[str]
+    counts: list[int]
+    sums: list[float]
+    means: list[float | None]
+    quads: Series
+    months: list[MonthIndex] = field(default_factory=list)
+
+
 @dataclass
 class Mix:
     tracks: Series
@@ -76,6 +110,7 @@ class Mix:
     types: list[tuple[str, int]]
     purposes: list[tuple[str, int]]
     effects: list[tuple[str, int]]
+    escalation: Escalation
 
 
 _LEVEL_OF_RANK = {rank: level for level, rank in LEVEL_RANK.items()}
@@ -95,20 +130,84 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
     over time shares one axis); types, purposes and effects overall: one statement (a
     ``UNION ALL`` of five grouped counts)."""
     branches = [stmt for name, (_vocab, per_bucket) in _MIX.items() for stmt in src.counts(name, bucketing if per_bucket else None)]
+    branches += [*src.counts("cameo_code", bucketing), *src.counts("cameo_code", MONTHS, label="cameo_month")]
     rows = session.execute(sa.union_all(*branches)).all()
     totals: dict[str, dict[str, int]] = {name: {} for name in _MIX}
-    per_bucket_rows: dict[str, list[Any]] = {"track": [], "incentive": []}
+    per_bucket_rows: dict[str, list[Any]] = {"track": [], "incentive": [], "cameo_code": [], "cameo_month": []}
     for row in rows:
         if row.kind in per_bucket_rows:
             per_bucket_rows[row.kind].append(row)
         else:
             totals[row.kind][row.key] = totals[row.kind].get(row.key, 0) + int(row.n)
-    series = {name: _arrange(rows, bucketing, buckets, _MIX[name][0].keys()) for name, rows in per_bucket_rows.items()}
+    series = {name: _arrange(per_bucket_rows[name], bucketing, buckets, _MIX[name][0].keys()) for name in ("track", "incentive")}
     return Mix(
         tracks=series["track"],
         incentives=series["incentive"],
+        escalation=_escalation(per_bucket_rows["cameo_code"], per_bucket_rows["cameo_month"], bucketing, buckets),
         **{f"{name}s": [(k, totals[name].get(k, 0)) for k in _MIX[name][0].keys()] for name in ("type", "purpose", "effect")},
     )
+
+
+MONTHS = Bucketing("month")
+
+
+def _escalation(rows: list[Any], month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]]) -> Escalation:
+    """Grouped counts per CAMEO code, weighted: per bucket of ``buckets`` and per month."""
+    table = cameo.codes()
+    index = {b: i for i, b in enumerate(buckets)}
+    counts, sums = [0] * len(buckets), [0.0] * len(buckets)
+    quads = {q.value: [0] * len(buckets) for q in QuadClass}
+    for row in rows:
+        code, n, i = table.get(row.key), int(row.n), index[bucketing.key(row)]
+        if code is None:
+            continue
+        counts[i] += n
+        sums[i] += code.goldstein * n
+        quads[code.quad_class.value][i] += n
+    months: dict[tuple[int, int], list[float]] = {}
+    for row in month_rows:
+        code = table.get(row.key)
+        if code is not None:
+            pair = months.setdefault(MONTHS.key(row), [0, 0.0])
+            pair[0] += int(row.n)
+            pair[1] += code.goldstein * int(row.n)
+    labels = [bucketing.label(b) for b in buckets]
+    return Escalation(
+        labels=labels,
+        counts=counts,
+        sums=[round(s, 1) for s in sums],
+        means=[round(s / n, 2) if n else None for s, n in zip(sums, counts, strict=True)],
+        quads=Series(buckets, labels, [q.value for q in QuadClass], quads),
+        months=_trends(months),
+    )
+
+
+def _trends(months: dict[tuple[int, int], list[float]]) -> list[MonthIndex]:
+    """Each recorded month with its computed trend: against the previous recorded month, a
+    mean lower by :data:`TREND_STEP` or more deteriorated, higher by as much improved."""
+    out: list[MonthIndex] = []
+    previous: float | None = None
+    for (year, month), (n, total) in sorted(months.items()):
+        mean = total / n
+        if previous is None or abs(mean - previous) < TREND_STEP:
+            trend = Trend.UNCHANGED
+        else:
+            trend = Trend.IMPROVED if mean > previous else Trend.DETERIORATED
+        out.append(MonthIndex(date(int(year), int(month), 1), int(n), round(total, 1), round(mean, 2), trend, trend))
+        previous = mean
+    return out
+
+
+def apply_overrides(escalation: Escalation, overrides: list[Any]) -> None:
+    """The analysts' trends replace the computed ones of their months (``TrendOverride`` rows
+    with ``set_by`` loaded); an override of a month with no activity is listed too."""
+    by_month = {o.month: o for o in overrides}
+    for month in escalation.months:
+        if (o := by_month.pop(month.month, None)) is not None:
+            month.trend, month.set_by, month.set_at, month.note = o.trend, (o.set_by.email if o.set_by else "—"), o.updated_at, o.note
+    for o in by_month.values():
+        escalation.months.append(MonthIndex(o.month, 0, 0.0, 0.0, Trend.UNCHANGED, o.trend, o.set_by.email if o.set_by else "—", o.updated_at, o.note))
+    escalation.months.sort(key=lambda m: m.month)
 
 
 def _arrange(rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]], keys: list[str]) -> Series:

@@ -79,3 +79,30 @@ def horizontal_bars(
         chart.rects.append(Rect(left, i * row + 4, round(w, 2), row - 8, colors.get(key, "#4D4D4D"), f"{labels[key]}: {count}"))
         chart.x_labels.append((i * row + row / 2 + 4, labels[key]))
     return chart
+
+
+def diverging_bars(labels: list[str], values: list[float | None], colors: dict[str, str], *, limit: float = 10.0,
+                   width: int = 760, height: int = 200, what: str = "mean Goldstein weight") -> Chart:
+    """One bar per bucket from a zero line: up for positive values, down for negative, on a
+    fixed scale from ``-limit`` to ``limit`` (the Goldstein scale's ends)."""
+    left, bottom, top = 40, 40, 10
+    chart = Chart(width, height, plot_left=left, plot_bottom=height - bottom)
+    chart.legend = [(colors["cooperative"], "Cooperative (above 0)"), (colors["conflictual"], "Conflictual (below 0)")]
+    n = len(labels)
+    if not n:
+        return chart
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    zero = top + plot_h / 2
+    slot = plot_w / n
+    bar_w = max(1.0, slot * 0.8)
+    every = max(1, ceil(n / 12))
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        if value:
+            h = plot_h / 2 * min(abs(value), limit) / limit
+            y = zero - h if value > 0 else zero
+            fill = colors["cooperative" if value > 0 else "conflictual"]
+            chart.rects.append(Rect(round(left + i * slot + (slot - bar_w) / 2, 2), round(y, 2), round(bar_w, 2), round(h, 2), fill, f"{label} · {what}: {value:+.2f}"))
+        if i % every == 0:
+            chart.x_labels.append((round(left + i * slot + slot / 2, 2), label))
+    chart.y_ticks = [(round(zero - plot_h / 2, 2), int(limit)), (round(zero, 2), 0), (round(zero + plot_h / 2, 2), -int(limit))]
+    return chart

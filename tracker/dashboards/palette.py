@@ -10,6 +10,10 @@ TRACK = {"1": "#0072B2", "1.5": "#E69F00", "2": "#009E73"}
 PURPOSE = {"coercive": "#D55E00", "persuasive": "#56B4E9", "relationship": "#009E73", "agreement": "#0072B2"}
 EFFECT = {"escalating": "#D55E00", "de_escalating": "#009E73", "neutral": "#999999", "unknown": "#CCCCCC"}
 INCENTIVE = {"carrot": "#E69F00", "stick": "#000000"}
+#: CAMEO quad classes: cooperation in blues and greens, conflict in oranges.
+QUAD = {"1": "#56B4E9", "2": "#009E73", "3": "#E69F00", "4": "#D55E00"}
+#: The escalation index's bars: cooperative (above zero) and conflictual (below).
+WEIGHT = {"cooperative": "#009E73", "conflictual": "#D55E00"}
 LEVEL = {  # darker is higher on the ladder
     "head_of_state": "#08306B",
     "ministerial": "#2171B5",

@@ -34,6 +34,7 @@ COLUMNS = {
     "type": Activity.type,
     "purpose": Activity.purpose,
     "effect": Activity.effect,
+    "cameo_code": Activity.cameo_code,
 }
 
 _NO_INT = sa.cast(sa.null(), sa.Integer)
@@ -61,11 +62,12 @@ class Activities:
     def __init__(self, conflict_id: int, flt: ActivityFilter, extra: tuple[Any, ...] = ()) -> None:
         self.conflict_id, self.flt, self.extra = conflict_id, flt, extra
 
-    def counts(self, name: str, bucketing: Bucketing | None) -> list[sa.Select]:
-        """``kind, b_year, b_part, key, n``: activities per key of ``name`` (per bucket)."""
+    def counts(self, name: str, bucketing: Bucketing | None, label: str | None = None) -> list[sa.Select]:
+        """``kind, b_year, b_part, key, n``: activities per key of ``name`` (per bucket);
+        ``kind`` is ``label`` when given (two groupings of one column in one statement)."""
         column = COLUMNS[name]
         bucket, group = _bucket_columns(bucketing, Activity.date)
-        stmt = filtered(self.conflict_id, self.flt, sa.literal(name).label("kind"), *bucket, sa.cast(column, sa.String).label("key"), sa.func.count().label("n"))
+        stmt = filtered(self.conflict_id, self.flt, sa.literal(label or name).label("kind"), *bucket, sa.cast(column, sa.String).label("key"), sa.func.count().label("n"))
         if name == "incentive":
             stmt = stmt.where(column.is_not(None))
         return [stmt.where(*self.extra).group_by(*group, column)]
@@ -136,17 +138,17 @@ class Tallies:
             where.append(table.month < self.upper)
         return where
 
-    def counts(self, name: str, bucketing: Bucketing | None) -> list[sa.Select]:
+    def counts(self, name: str, bucketing: Bucketing | None, label: str | None = None) -> list[sa.Select]:
         t = ActivityTally
         total = sa.func.sum(t.n)
         bucket, group = _bucket_columns(bucketing, t.month)
         whole = (
-            sa.select(sa.literal(name).label("kind"), *bucket, t.key, total.label("n"))
+            sa.select(sa.literal(label or name).label("kind"), *bucket, t.key, total.label("n"))
             .where(*self._where(t), t.kind == name)
             .group_by(*group, t.key)
             .having(total > 0)
         )
-        return [whole, *(s for part in self.cut for s in part.counts(name, bucketing))]
+        return [whole, *(s for part in self.cut for s in part.counts(name, bucketing, label))]
 
     def party_counts(self, bucketing: Bucketing) -> list[sa.Select]:
         t = PartyTally

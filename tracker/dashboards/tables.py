@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tracker.dashboards.aggregates import Ladder, Series, Swimlanes
+from tracker.dashboards.aggregates import Escalation, Ladder, Series, Swimlanes
 from tracker.dashboards.report import Dashboard
-from tracker.vocab import ActivityType, Effect, Incentive, OfficialLevel, Purpose, Track
+from tracker.vocab import ActivityType, Effect, Incentive, OfficialLevel, Purpose, QuadClass, Track, Trend
 
 Table = tuple[list[str], list[list[object]]]
 
@@ -42,6 +42,25 @@ def _swimlane_table(lanes: Swimlanes, bucket_unit: str) -> Table:
     return ["party", bucket_unit, "involvements"], rows
 
 
+def _escalation_table(index: Escalation, bucket_unit: str) -> Table:
+    header = [bucket_unit, "activities", "goldstein_sum", "goldstein_mean", *[f"quad_{q.value}" for q in QuadClass]]
+    rows = [
+        [label, index.counts[i], index.sums[i], "" if index.means[i] is None else index.means[i], *[index.quads.values[q.value][i] for q in QuadClass]]
+        for i, label in enumerate(index.labels)
+    ]
+    return header, rows
+
+
+def _trend_table(index: Escalation) -> Table:
+    header = ["month", "activities", "goldstein_sum", "goldstein_mean", "computed_trend", "trend", "set_by", "set_at", "note"]
+    rows = [
+        [m.month.strftime("%Y-%m"), m.count, m.total, m.mean, m.computed.value, m.trend.value, m.set_by or "",
+         m.set_at.strftime("%Y-%m-%d %H:%M") if m.set_at else "", m.note]
+        for m in index.months
+    ]  # fmt: skip
+    return header, rows
+
+
 TABLES: dict[str, tuple[str, Callable[[Dashboard], Table]]] = {
     "tracks": ("Activities by track over time", lambda d: _series_table(d.tracks, Track, d.span.bucketing.unit)),
     "types": ("Activities by type", lambda d: _counts_table(d.types, ActivityType, "type")),
@@ -50,6 +69,8 @@ TABLES: dict[str, tuple[str, Callable[[Dashboard], Table]]] = {
     "levels": ("Official-level ladder", lambda d: _ladder_table(d.ladder, d.span.bucketing.unit)),
     "incentives": ("Carrots and sticks over time", lambda d: _series_table(d.incentives, Incentive, d.span.bucketing.unit)),
     "parties": ("Who is active", lambda d: _swimlane_table(d.swimlanes, d.span.bucketing.unit)),
+    "escalation": ("Escalation index", lambda d: _escalation_table(d.escalation, d.span.bucketing.unit)),
+    "trend": ("Monthly trend", lambda d: _trend_table(d.escalation)),
 }
 
 
@@ -71,4 +92,8 @@ def for_page(name: str, table: Table) -> Table:
         return words, [[party, bucket, OfficialLevel(level).label, _SHIFTS.get(shift, "")] for party, bucket, level, shift in rows]
     if name in ("types", "purposes", "effects"):  # key, label, count: the label says it
         return [words[0], words[2]], [[label, n] for _key, label, n in rows]
+    if name == "escalation":
+        return [*words[:4], *[q.label for q in QuadClass]], rows
+    if name == "trend":
+        return words, [[*row[:4], Trend(row[4]).label, Trend(row[5]).label, *row[6:]] for row in rows]
     return words, rows

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from tracker.models.tally import TALLY_KINDS
 from tracker.vocab import OfficialLevel
 
-ACTIVITY_COLUMNS = ("id", "conflict_id", "date", "end_date", "track", "type", "purpose", "effect", "incentive", "official_level")
+ACTIVITY_COLUMNS = ("id", "conflict_id", "date", "end_date", "track", "type", "purpose", "effect", "incentive", "official_level", "cameo_code")
 LINK_COLUMNS = ("activity_id", "party_id", "role")
 CELL = ("conflict_id", "month", "end_month", "track")
 ACTIVITY_KEY = ("conflict_id", "kind", "month", "end_month", "track", "key")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.activities.filters import ActivityFilter
 from tracker.auth.access import requires
 from tracker.conflicts import queries as conflict_queries
 from tracker.conflicts.views import group_by_role
-from tracker.dashboards import charts, palette, portfolio, report, tables
+from tracker.dashboards import aggregates as agg
+from tracker.dashboards import charts, palette, portfolio, report, tables, trends
+from tracker.forms.handling import submit
 from tracker.exports import csvfile
 from tracker.extensions import db
 from tracker.models import Conflict
-from tracker.vocab import ActivityType, Effect, OfficialLevel, Purpose, Track
+from tracker.vocab import ActivityType, Effect, OfficialLevel, Purpose, QuadClass, Track
 
 bp = Blueprint("dashboards", __name__)
 
@@ -46,6 +49,8 @@ def conflict(slug: str) -> str:
         "types": charts.horizontal_bars(data.types, {}, LABELS["type"]),
         "purposes": charts.horizontal_bars(data.purposes, palette.PURPOSE, LABELS["purpose"], width=340, left=170),
         "effects": charts.horizontal_bars(data.effects, palette.EFFECT, LABELS["effect"], width=260, left=100),
+        "escalation": charts.diverging_bars(data.escalation.labels, data.escalation.means, palette.WEIGHT),
+        "quads": charts.stacked_bars(data.escalation.quads, palette.QUAD, {q.value: q.label for q in QuadClass}, height=180),
     }
     bucketing = data.span.bucketing
     # The timeline of a party in a period, under the dashboard's other filters: the URL is
@@ -71,6 +76,7 @@ def conflict(slug: str) -> str:
         roles=group_by_role(record.participations),
         parties=sorted({p.party.id: p.party for p in record.participations}.values(), key=lambda p: p.name),
         palette=palette,
+        trend_step=agg.TREND_STEP,
     )
 
 
@@ -86,6 +92,26 @@ def conflict_csv(slug: str, name: str) -> Response:
         abort(400, description=" ".join(flt.errors))
     header, rows = tables.table(report.build(db.session, record.id, flt), name)
     return csvfile.response(header, rows, csvfile.filename(record.slug, f"dashboard-{name}"), bom=request.args.get("bom") == "1")
+
+
+@bp.route("/conflicts/<slug>/trend", methods=["GET", "POST"])
+@requires("edit")
+def trend(slug: str) -> str | Response:
+    """Set (or clear) an analyst's trend for one month of the escalation index."""
+    record = _conflict(slug)
+    form = trends.TrendForm()
+    if not form.is_submitted() and request.args.get("month"):
+        form.month.data = request.args["month"][:7]
+
+    def save() -> str:
+        month, _precision = form.month.data
+        trends.set_trend(db.session, record, month, form.trend.data or None, form.note.data, user_id=current_user.id)
+        return url_for("dashboards.conflict", slug=slug, _anchor="h-escalation")
+
+    return submit(form, save, done="Trend saved.") or render_template(
+        "form.html", form=form, title=f"Monthly trend: {record.name}",
+        cancel_url=url_for("dashboards.conflict", slug=slug, _anchor="h-escalation"),
+    )  # fmt: skip
 
 
 @bp.get("/portfolio")

@@ -12,6 +12,7 @@ from tracker.models.participation import (
 from tracker.models.party import Party, Recognition
 from tracker.models.seed import SeedRecord
 from tracker.models.tally import ActivityTally, PartyTally
+from tracker.models.trend import TrendOverride
 from tracker.models.user import User
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "Recognition",
     "SeedRecord",
     "Source",
+    "TrendOverride",
     "User",
 ]

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tracker.models.base import Base, vocab_column
 from tracker.vocab import OfficialLevel, Track
 
-#: What :class:`ActivityTally` counts each activity under: its track, type, purpose, effect
-#: and incentive (the dashboard's groupings).
-TALLY_KINDS = ("track", "type", "purpose", "effect", "incentive")
+#: What :class:`ActivityTally` counts each activity under: its track, type, purpose, effect,
+#: incentive and CAMEO code (the dashboard's groupings; the code gives the escalation index).
+TALLY_KINDS = ("track", "type", "purpose", "effect", "incentive", "cameo_code")
 
 
 class ActivityTally(Base):
