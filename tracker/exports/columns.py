@@ -90,6 +90,7 @@ PARTICIPATIONS = [
     Column("conflict", "Conflict's slug.", "text"),
     Column("party", "Party's name.", "text"),
     Column("role", "Role in the conflict.", _keys(vocab.Role)),
+    Column("side", "For a direct party: its side (camp).", _keys(vocab.Side) + " or empty"),
     Column("supports", "For a supporter: the party it supports.", "party name or empty"),
     Column("support_kinds", "For a supporter: kinds of support.", "keys joined with `; ` from: " + ", ".join(vocab.SupportKind.keys())),
     Column("capacity", "For a third party.", _keys(vocab.Capacity) + " or empty"),

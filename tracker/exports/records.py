@@ -58,7 +58,7 @@ def participations(connection: sa.Connection) -> Iterator[list[Any]]:
         sa.select(
             Participation.id, Conflict.slug, Party.name, Participation.role, supported.name, Participation.capacity,
             Participation.leverage, Participation.since, Participation.until, Participation.notes,
-            Participation.since_precision, Participation.until_precision,
+            Participation.since_precision, Participation.until_precision, Participation.side,
         )
         .join(Conflict, Conflict.id == Participation.conflict_id)
         .join(Party, Party.id == Participation.party_id)
@@ -73,7 +73,7 @@ def participations(connection: sa.Connection) -> Iterator[list[Any]]:
         motives.setdefault(pid, []).append(Motive(motive).value)
     for row in _stream(connection, stmt):
         yield [
-            row[0], row[1], row[2], row[3], row[4] or "",
+            row[0], row[1], row[2], row[3], row[12] or "", row[4] or "",
             multivalue.join([k for k in SupportKind.keys() if k in kinds.get(row[0], [])]),
             row[5] or "", multivalue.join([m for m in Motive.keys() if m in motives.get(row[0], [])]),
             row[6] or "", _partial(row[7], row[10]), _partial(row[8], row[11]), row[9],
