@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.models import Activity, AuditEntry, Conflict, Party, SeedRecord
+from tracker.models import Activity, AuditEntry, Conflict, Participation, Party, SeedRecord
 from tests.seed_fixture import CONFLICT, write_seed
 from tracker.seeding import load_seed
 
@@ -129,3 +129,21 @@ def test_a_database_seeded_before_the_marks_is_adopted_not_rewritten(session: Se
     assert session.scalar(sa.select(sa.func.count()).select_from(SeedRecord)) > 0
     session.expire_all()
     assert dict(session.execute(sa.select(Activity.id, Activity.version)).all()) == versions
+
+
+def test_two_examples_never_claim_one_record(session: Session, small_seed: Path) -> None:
+    """A legacy record matching two examples (one role over two periods) is adopted once; the
+    other example is created, and a second --update finds nothing to change."""
+    session.execute(sa.delete(SeedRecord))
+    session.execute(sa.delete(AuditEntry))
+    session.commit()
+    write_seed(small_seed, **{
+        "  - {party: Gamma Union, role: third_party, capacity: mediator}":
+        '  - {party: Gamma Union, role: third_party, capacity: observer, since: "1990"}\n'
+        '  - {party: Gamma Union, role: third_party, capacity: mediator, since: "1991-05"}',
+    })  # fmt: skip
+    first = load_seed(session, small_seed, update=True)
+    assert first.counts["participation created"] == 1
+    assert not load_seed(session, small_seed, update=True).counts
+    roles = session.execute(sa.select(Participation.capacity, Participation.since).order_by(Participation.since)).all()
+    assert [(c, s.isoformat() if s else None) for c, s in roles if c] == [("observer", "1990-01-01"), ("mediator", "1991-05-01")]

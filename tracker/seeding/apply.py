@@ -39,7 +39,7 @@ from tracker.models import (
     Source,
 )
 from tracker.rules import format_partial_date
-from tracker.seeding.records import ActivitySpec, ConflictFile, ParticipationSpec, SeedData
+from tracker.seeding.records import ActivitySpec, ConflictFile, ParticipationSpec, RecognitionSpec, SeedData
 from tracker.vocab import AuditAction
 
 ACTOR = audit.SEED_ACTOR
@@ -79,6 +79,7 @@ class _Writer:
         self.touched = {(t, rid): (actor, at) for t, rid, actor, at in session.execute(latest)}
         self.parties: dict[str, Party | None] = {}
         self.created: list[tuple[str, str, Any]] = []  # (record type, key, record) to mark and audit
+        self.seen: set[tuple[str, str]] = set()  # the marks of the examples in seed/
 
     # -- the one decision every example goes through ------------------------------------
 
@@ -97,6 +98,7 @@ class _Writer:
         """The record of one example: created when never loaded; left alone, or (``--update``)
         corrected when nobody changed it; ``None`` when its users deleted it."""
         mark = next((self.marks[(record_type, k)] for k in keys if (record_type, k) in self.marks), None)
+        self.seen.update((record_type, k) for k in keys)
         if mark is not None:
             obj = self.session.get(model, mark.record_id)
             if obj is None:
@@ -108,6 +110,8 @@ class _Writer:
                 self.marks[(record_type, mark.key)] = mark
         else:
             obj = find()
+            if obj is not None and (record_type, obj.id) in self.marked_ids:
+                obj = None  # another example's record already: this one is new
             if obj is None:
                 obj = make()
                 self.session.add(obj)
@@ -182,8 +186,10 @@ class _Writer:
             make=lambda: Conflict(**values, phases=[], participations=[], activities=[]),
             apply=lambda c: _assign(c, values),
         )  # fmt: skip
-        if conflict is None:
-            return  # deleted by its users: so are its phases, roles and activities
+        if conflict is None:  # deleted by its users: so are its phases, roles and activities
+            self.seen.update(k for k in self.marks if k[1].startswith(f"{spec.slug}|"))
+            self.seen.update(("recognition", self._recognition_key(r)) for r in cf.recognitions)
+            return
         self.flush()
         self._phases(conflict, cf)
         self._participations(conflict, cf)
@@ -270,6 +276,10 @@ class _Writer:
         _assign(row, values)
         row.support_kinds, row.motives = spec.support_kinds, spec.motives
 
+    @staticmethod
+    def _recognition_key(spec: RecognitionSpec) -> str:
+        return f"{spec.recognizer}|{spec.recognized}|{spec.status.value}|{spec.since.isoformat()}"
+
     def _recognitions(self, cf: ConflictFile) -> None:
         for spec in cf.recognitions:
             label = f"recognition {spec.recognizer} → {spec.recognized} ({spec.status.value})"
@@ -287,7 +297,7 @@ class _Writer:
                 Recognition.status == spec.status, Recognition.since == spec.since,
             )  # fmt: skip
             self.settle(
-                "recognition", [f"{spec.recognizer}|{spec.recognized}|{spec.status.value}|{spec.since.isoformat()}"],
+                "recognition", [self._recognition_key(spec)],
                 label, model=Recognition,
                 find=lambda n=natural: self.session.scalars(sa.select(Recognition).where(*n)).one_or_none(),
                 differs=lambda r, v=values: _differs(r, v),
@@ -355,10 +365,20 @@ class _Writer:
             activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(spec.sources)]
 
 
+    def gone_from_the_seed(self) -> None:
+        """Examples loaded once and no longer in ``seed/``: their records stay (they are the
+        users' now), and ``--update`` says so."""
+        for (record_type, key), mark in sorted(self.marks.items()):
+            if (record_type, key) not in self.seen and mark.id is not None:
+                self.skip(f"{record_type.replace('_', ' ')} {key!r}", "no longer in seed/: left as it is (delete it if it should go)")
+
+
 def apply_seed(session: Session, data: SeedData, *, update: bool = False) -> SeedReport:
     """Write ``data`` in the session's transaction (the caller commits); returns the report."""
     writer = _Writer(session, update=update)
     writer.parties_from(data)
     for cf in data.conflicts:
         writer.conflict_from(cf)
+    if update:
+        writer.gone_from_the_seed()
     return writer.report
