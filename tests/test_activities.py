@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from html import unescape
 
@@ -65,9 +67,14 @@ def test_partial_dates_and_save_and_add_another(client, auth, case, session: Ses
         "/conflicts/moz/activities/new",
         data=activity_data(case, date="1990-07", title="First direct talks", type="negotiation_round", save_and_add="y"),
     )
-    assert response.status_code == 302 and response.location.startswith("/conflicts/moz/activities/new?track=1.5&")
+    assert response.status_code == 302 and response.location.startswith("/conflicts/moz/activities/new?date=1990-07&")
+    assert response.location.endswith("#title")
     follow = client.get(response.location).get_data(as_text=True)
     assert '<option selected value="1.5">' in follow and '<option selected value="head_of_state">' in follow
+    # The next entry of the series starts from the same date, parties and sources; the title is new.
+    assert re.search(r'<input[^>]*name="date"[^>]*value="1990-07"', follow)
+    assert f'<option selected value="{case["egidio"].id}">' in follow and 'value="Rome General Peace Accords (1992)"' in follow
+    assert 'name="title"' in follow and 'value="First direct talks"' not in follow
     activity = session.scalars(sa.select(Activity)).one()
     assert (activity.date, activity.date_precision) == (date(1990, 7, 1), "month")
     assert '<time datetime="1990-07"' in client.get("/conflicts/moz").get_data(as_text=True)

@@ -21,8 +21,9 @@ from tracker.vocab import (
     Track,
 )
 
-PARTY_ROWS = 6
-SOURCE_ROWS = 3
+#: Rows a new form shows (the page's "Add a party" and "Add a source" buttons add more).
+PARTY_ROWS = 3
+SOURCE_ROWS = 1
 
 
 class PartyLinkForm(Form):
@@ -79,7 +80,11 @@ class ActivityForm(FlaskForm):
     submit = SubmitField("Save activity")
     save_and_add = SubmitField("Save and add another")
 
+    party_choices: list[tuple[int, str]] = []
+
     def set_party_choices(self, choices: list[tuple[int, str]]) -> None:
+        """The parties every row offers (kept, for rows added later)."""
+        self.party_choices = choices
         for row in self.parties:
             row.party.choices = [(0, "Choose a party…"), *choices]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tracker.activities import service
+from tracker.activities import prefill, service
 from tracker.activities.forms import ActivityForm
-from tracker.auth.access import requires
+from tracker.auth.access import can_delete, requires
 from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
 from tracker.forms.fields import partial_date_values, show_partial_dates
@@ -17,10 +18,6 @@ from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Activity, Conflict, Participation, Party
 
 bp = Blueprint("activities", __name__)
-
-#: Fields "Save and add another" carries over to the next form of a series.
-CARRIED_OVER = ("track", "scope", "official_level", "form", "purpose", "effect")
-
 
 def activity_or_404(activity_id: int) -> Activity:
     activity = service.load_for_edit(db.session, activity_id)
@@ -58,6 +55,19 @@ def _input(form: ActivityForm) -> service.ActivityInput:
     )
 
 
+def _saved_message(what: str, activity: Activity) -> Markup:
+    """The message after saving, linking to the record saved (its title escaped)."""
+    return Markup('{}: <a href="{}">{}</a>.').format(what, url_for("activities.detail", activity_id=activity.id), activity.title)
+
+
+@bp.get("/activities/<int:activity_id>/duplicate")
+@requires("edit")
+def duplicate(activity_id: int) -> Response:
+    """A new activity of the same conflict that starts as a copy of this one."""
+    activity = activity_or_404(activity_id)
+    return redirect(url_for("activities.new", slug=activity.conflict.slug, **prefill.from_activity(activity), _anchor="title"))
+
+
 @bp.get("/activities/<int:activity_id>")
 @requires("read")
 def detail(activity_id: int) -> str:
@@ -72,18 +82,16 @@ def new(slug: str) -> str | Response:
     conflict = conflict_or_404(slug)
     form = _form(conflict)
     if not form.is_submitted():
-        for name in CARRIED_OVER:  # what the previous entry of a series had, to start from
-            if request.args.get(name):
-                form[name].data = request.args[name]
+        prefill.fill(form, request.args)  # a series' previous entry, or the activity duplicated
+    saved: list[Activity] = []
 
     def save() -> str:
-        activity = service.create_activity(db.session, conflict, _input(form), recorded_by=current_user.id)
+        saved.append(service.create_activity(db.session, conflict, _input(form), recorded_by=current_user.id))
         if form.save_and_add.data:
-            carried = {name: request.form.get(name, "") for name in CARRIED_OVER}
-            return url_for("activities.new", slug=slug, **{k: v for k, v in carried.items() if v})
-        return url_for("activities.detail", activity_id=activity.id)
+            return url_for("activities.new", slug=slug, **prefill.from_submitted(form, request.form), _anchor="title")
+        return url_for("activities.detail", activity_id=saved[0].id)
 
-    return submit(form, save, done="Activity recorded.") or render_template(
+    return submit(form, save, done=lambda: _saved_message("Activity recorded", saved[0])) or render_template(
         "activities/form.html", form=form, conflict=conflict, title=f"New activity: {conflict.name}",
         cancel_url=url_for("conflicts.detail", slug=slug),
     )
@@ -98,6 +106,7 @@ def edit(activity_id: int) -> str | Response:
     if not form.is_submitted():
         show_partial_dates(form, activity, "date", "end_date")
         form.version.data = activity.version
+        prefill.rows_for(form, len(activity.parties), len(activity.sources))  # every link shown, one spare row
         for row, link in zip(form.parties, activity.parties, strict=False):
             row.party.data, row.role.data = link.party_id, link.role.value
         for row, source in zip(form.sources, activity.sources, strict=False):
@@ -107,16 +116,19 @@ def edit(activity_id: int) -> str | Response:
         service.update_activity(db.session, activity, _input(form), version=form.version.data)
         return url_for("activities.detail", activity_id=activity_id)
 
-    return submit(form, save) or render_template(
+    return submit(form, save, done=lambda: _saved_message("Activity saved", activity)) or render_template(
         "activities/form.html", form=form, conflict=conflict, title=f"Edit activity: {activity.title}",
         cancel_url=url_for("activities.detail", activity_id=activity_id),
     )
 
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["GET", "POST"])
-@requires("delete")
+@requires("delete_own")
 def delete(activity_id: int) -> Response | tuple[str, int]:
+    """Admins delete any activity; analysts those they recorded."""
     activity = activity_or_404(activity_id)
+    if not can_delete(activity):
+        abort(403, description="Analysts delete only the activities they recorded; ask an admin to delete this one.")
     slug = activity.conflict.slug
 
     def remove() -> str:

@@ -23,6 +23,8 @@ ABILITIES: dict[str, frozenset[UserRole]] = {
     "edit": frozenset({UserRole.ANALYST, UserRole.ADMIN}),
     "import": frozenset({UserRole.ANALYST, UserRole.ADMIN}),
     "delete": frozenset({UserRole.ADMIN}),
+    #: Delete the activities one recorded oneself (see :func:`can_delete`).
+    "delete_own": frozenset({UserRole.ANALYST, UserRole.ADMIN}),
     "manage_users": frozenset({UserRole.ADMIN}),
     "audit_log": frozenset({UserRole.ADMIN}),
 }
@@ -57,6 +59,24 @@ def can(ability: str, user: Any = None) -> bool:
     return UserRole(user.role) in ABILITIES[ability]
 
 
+def can_delete(record: Any, user: Any = None) -> bool:
+    """Admins delete anything; analysts also the activities they recorded themselves."""
+    user = current_user if user is None else user
+    if can("delete", user):
+        return True
+    mine = getattr(record, "recorded_by_id", None)
+    return can("delete_own", user) and mine is not None and mine == getattr(user, "id", None)
+
+
+def refusal(ability: str) -> str:
+    """Why the signed-in user may not: the role it takes, and theirs."""
+    needed = next((r for r in UserRole if r in ABILITIES[ability]), None)
+    mine = UserRole(current_user.role).value if getattr(current_user, "is_authenticated", False) else "none"
+    if needed is None:
+        return "No role allows this action."
+    return f"This action needs the {needed.value} role or higher; you are signed in as {mine}."
+
+
 def requires(ability: str) -> Callable[[F], F]:
     """Refuse the view with 403 unless the signed-in user has ``ability``."""
 
@@ -64,7 +84,7 @@ def requires(ability: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not can(ability):
-                abort(403, description="Your role does not allow this action.")
+                abort(403, description=refusal(ability))
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -98,3 +118,4 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_require_sign_in)
     app.add_template_global(can)
+    app.add_template_global(can_delete)

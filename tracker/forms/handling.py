@@ -14,8 +14,9 @@ from tracker.rules import FieldError, RuleError, as_sentence
 from tracker.saving import StaleEdit
 
 
-def submit(form: FlaskForm, save: Callable[[], str], *, done: str = "Saved.") -> Response | None:
-    """Save a valid submitted ``form`` with ``save()`` (which returns where to go next).
+def submit(form: FlaskForm, save: Callable[[], str], *, done: str | Callable[[], str] = "Saved.") -> Response | None:
+    """Save a valid submitted ``form`` with ``save()`` (which returns where to go next);
+    ``done`` is the message shown next (or makes it once saved, to link to the record).
 
     Returns the redirect on success; ``None`` when the form must be shown again, with the
     errors on the form (``form.stale`` holds a :class:`StaleEdit` after a lost-update check).
@@ -44,7 +45,7 @@ def submit(form: FlaskForm, save: Callable[[], str], *, done: str = "Saved.") ->
         db.session.rollback()
         form.form_errors.append(as_sentence(str(error)))
         return None
-    flash(done, "success")
+    flash(done() if callable(done) else done, "success")
     return redirect(target)
 
 

@@ -47,7 +47,8 @@ def new(slug: str) -> str | Response:
         return url_for("conflicts.detail", slug=slug) + "#parties-heading"
 
     return submit(form, save, done="Role recorded.") or render_template(
-        "form.html", form=form, title=f"New role in {conflict.name}", cancel_url=url_for("conflicts.detail", slug=slug)
+        "form.html", form=form, title=f"New role in {conflict.name}", cancel_url=url_for("conflicts.detail", slug=slug),
+        quick_party=True,
     )
 
 
@@ -75,7 +76,7 @@ def edit(participation_id: int) -> str | Response:
         return url_for("conflicts.detail", slug=slug) + "#parties-heading"
 
     return submit(form, save) or render_template(
-        "form.html", form=form, title=title, cancel_url=url_for("conflicts.detail", slug=slug),
+        "form.html", form=form, title=title, cancel_url=url_for("conflicts.detail", slug=slug), quick_party=True,
     )
 
 

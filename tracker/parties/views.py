@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
 from tracker.extensions import db
 from tracker.forms.fields import partial_date_values, show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
+from tracker.rules import RuleError, as_sentence
 from tracker.vocab import RECOGNIZABLE_KINDS, RECOGNIZER_KINDS
 from tracker.models import Party, Recognition
 from tracker.pagination import paginate
@@ -70,6 +71,26 @@ def new() -> str | Response:
     return submit(form, save, done="Party recorded.") or render_template(
         "form.html", form=form, title="New party", cancel_url=url_for("parties.index")
     )
+
+
+@bp.post("/quick")
+@requires("edit")
+def quick() -> tuple[Response, int]:
+    """Create a party from inside another form (the activity and role forms' "New party"),
+    answering JSON: ``201 {"id", "name"}``, or ``422`` with each field's reasons."""
+    form = PartyForm()
+    if form.validate_on_submit():
+        try:
+            party = service.create_party(db.session, form.data)
+            db.session.commit()
+        except RuleError as error:
+            db.session.rollback()
+            field = getattr(error, "field", None)
+            return jsonify(error={"code": "invalid", "message": as_sentence(str(error)),
+                                  "fields": {field: [as_sentence(str(error))]} if field else {}}), 422  # fmt: skip
+        return jsonify(id=party.id, name=party.name, kind=party.kind.value), 201
+    fields = {name: list(errors) for name, errors in form.errors.items()}
+    return jsonify(error={"code": "invalid", "message": "The party was not saved: check the fields.", "fields": fields}), 422
 
 
 @bp.route("/<int:party_id>/edit", methods=["GET", "POST"])
