@@ -197,3 +197,52 @@ def test_seeded_dates_keep_their_precision(session: Session, tmp_path: Path, cli
     assert "(1977 – 1980)" in landscape and "(1977-01-01" not in landscape and "activities from 1991-05-02 to 1992," in landscape
     roles = client.get("/participations.csv").get_data(as_text=True)
     assert ",1977,1980," in roles
+
+
+def _mix(session: Session, slug: str) -> dict[str, int]:
+    from tracker.models import Activity, Conflict
+
+    rows = session.execute(
+        sa.select(Activity.track, Activity.incentive, Activity.official_level, Activity.date)
+        .join(Conflict, Conflict.id == Activity.conflict_id).where(Conflict.slug == slug).order_by(Activity.date)
+    ).all()  # fmt: skip
+    gaps = [(b.date - a.date).days / 365.25 for a, b in zip(rows, rows[1:], strict=False)]
+    return {
+        "n": len(rows),
+        "track_1_5": sum(r.track == "1.5" for r in rows),
+        "track_2": sum(r.track == "2" for r in rows),
+        "carrots": sum(r.incentive == "carrot" for r in rows),
+        "sticks": sum(r.incentive == "stick" for r in rows),
+        "levels": len({r.official_level for r in rows}),
+        "longest_gap_years": max(gaps, default=0),
+    }
+
+
+@pytest.mark.parametrize("slug", sorted(CODEBOOK_CASES))
+def test_each_case_tells_the_essays_story(seeded: Session, slug: str) -> None:
+    """Codebook v2's seed: 40–60 events per case, more than one track, carrots and sticks,
+    shifting levels, supporters, and no silent gap of four years (or the summary explains it)."""
+    mix = _mix(seeded, slug)
+    assert 40 <= mix["n"] <= 60, mix
+    assert mix["track_1_5"] >= 1 and mix["track_2"] >= 1, mix
+    assert mix["carrots"] >= 1 and mix["sticks"] >= 1, mix
+    assert mix["levels"] >= 4, mix
+    conflict = seeded.scalars(sa.select(Conflict).where(Conflict.slug == slug)).one()
+    supporters = seeded.scalar(
+        sa.select(sa.func.count()).where(Participation.conflict_id == conflict.id, Participation.role == "supporter")
+    )
+    assert supporters >= 1
+    if mix["longest_gap_years"] >= 4:
+        assert "quiet" in conflict.summary.lower() or "no negotiations" in conflict.summary.lower(), (slug, mix)
+
+
+def test_direct_parties_have_sides_and_every_example_a_name(seeded: Session, seed_dir: Path) -> None:
+    from tracker.seeding import read_seed
+
+    without_side = seeded.scalars(
+        sa.select(Party.name).join(Participation, Participation.party_id == Party.id)
+        .where(Participation.role == "primary", Participation.side.is_(None))
+    ).all()  # fmt: skip
+    assert without_side == []
+    data = read_seed(seed_dir)
+    assert all(a.ref for cf in data.conflicts for a in cf.activities)
