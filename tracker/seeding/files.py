@@ -14,6 +14,10 @@ from tracker.seeding.records import ConflictFile, PartySpec, Problem, SeedData, 
 from tracker.seeding.spec import _read_activity, _read_conflict, _read_participation, _read_party, _read_recognition, _Reader
 
 
+#: libyaml's safe loader when PyYAML has it (ten times faster), the pure-Python one otherwise.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _section(r: _Reader, doc: dict[str, Any], name: str) -> list:
     value = doc.get(name) or []
     if not isinstance(value, list):
@@ -24,7 +28,7 @@ def _section(r: _Reader, doc: dict[str, Any], name: str) -> list:
 
 def _load_yaml(path: Path, r: _Reader) -> dict[str, Any]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         r.problem("file", "-", f"not readable YAML: {error}")
         return {}
