@@ -91,3 +91,66 @@ def test_post_without_csrf_token_is_400(app_ctx, client, auth) -> None:  # noqa:
         assert "CSRF" in response.get_data(as_text=True)
     finally:
         app_ctx.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_user_changes_their_password_and_other_sessions_end(client, app, users, session) -> None:  # noqa: ANN001
+    from tests.conftest import PASSWORDS
+
+    client.post("/login", data={"email": "analyst@example.org", "password": PASSWORDS["analyst"]})
+    other = app.test_client()
+    other.post("/login", data={"email": "analyst@example.org", "password": PASSWORDS["analyst"]})
+    assert other.get("/conflicts").status_code == 200
+    wrong = client.post("/account/password", data={"current": "nope", "password": "a-new-long-password", "repeat": "a-new-long-password"})
+    assert wrong.status_code == 200 and "This is not your current password." in wrong.get_data(as_text=True)
+    differ = client.post("/account/password", data={"current": PASSWORDS["analyst"], "password": "a-new-long-password", "repeat": "another"})
+    assert "The two new passwords differ." in differ.get_data(as_text=True)
+    done = client.post("/account/password", data={"current": PASSWORDS["analyst"], "password": "a-new-long-password", "repeat": "a-new-long-password"})
+    assert done.status_code == 302
+    assert client.get("/conflicts").status_code == 200  # this session goes on
+    assert other.get("/conflicts").status_code == 302  # the other one ended
+    client.post("/logout")
+    assert client.post("/login", data={"email": "analyst@example.org", "password": "a-new-long-password"}).status_code == 302
+
+
+def test_an_admin_reset_gives_a_temporary_password_to_change_at_sign_in(client, app, users, session, runner) -> None:  # noqa: ANN001
+    from tests.conftest import PASSWORDS
+    import re
+
+    client.post("/login", data={"email": "admin@example.org", "password": PASSWORDS["admin"]})
+    analyst = users["analyst"]
+    page = client.post(f"/admin/users/{analyst.id}/reset-password", data={}).get_data(as_text=True)
+    temporary = re.search(r'<code class="fs-5">([^<]+)</code>', page).group(1)
+    other = app.test_client()
+    assert other.post("/login", data={"email": "analyst@example.org", "password": PASSWORDS["analyst"]}).status_code == 200
+    assert other.post("/login", data={"email": "analyst@example.org", "password": temporary}).status_code == 302
+    forced = other.get("/conflicts")
+    assert forced.status_code == 302 and forced.location.endswith("/account/password")
+    page = other.get("/account/password").get_data(as_text=True)
+    assert "Your password was reset by an admin" in page
+    assert other.post("/account/password", data={"current": temporary, "password": "mine-and-long", "repeat": "mine-and-long"}).status_code == 302
+    assert other.get("/conflicts").status_code == 200
+    # The command line, for a lost first admin.
+    result = runner.invoke(args=["reset-password", "--email", "admin@example.org"])
+    assert result.exit_code == 0 and "Temporary password for admin@example.org" in result.output
+    assert runner.invoke(args=["reset-password", "--email", "nobody@example.org"]).exit_code != 0
+
+
+def test_analysts_delete_the_activities_they_recorded_only(client, users, session) -> None:  # noqa: ANN001
+    from tests.conftest import PASSWORDS
+    from tests.factories import make_activity, make_conflict
+
+    conflict = make_conflict(session, slug="own", name="Own")
+    mine = make_activity(session, conflict, title="Mine", recorded_by_id=users["analyst"].id)
+    theirs = make_activity(session, conflict, title="Theirs", recorded_by_id=users["admin"].id)
+    session.commit()
+    client.post("/login", data={"email": "analyst@example.org", "password": PASSWORDS["analyst"]})
+    assert "Delete</a>" in client.get(f"/activities/{mine.id}").get_data(as_text=True)
+    assert "Delete</a>" not in client.get(f"/activities/{theirs.id}").get_data(as_text=True)
+    refused = client.post(f"/activities/{theirs.id}/delete", data={})
+    assert refused.status_code == 403 and "ask an admin" in refused.get_data(as_text=True)
+    assert client.post(f"/activities/{mine.id}/delete", data={}).status_code == 302
+    viewer_says = None
+    client.post("/logout")
+    client.post("/login", data={"email": "viewer@example.org", "password": PASSWORDS["viewer"]})
+    viewer_says = client.get(f"/activities/{theirs.id}/edit")
+    assert viewer_says.status_code == 403 and "needs the analyst role or higher; you are signed in as viewer" in viewer_says.get_data(as_text=True)

@@ -40,7 +40,7 @@ AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
     Activity: ("conflict_id", "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
                "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title", "description",
                "party_links", "source_list"),
-    User: ("email", "name", "role", "active"),
+    User: ("email", "name", "role", "active", "must_change_password", "password_changed_at"),
     TrendOverride: ("conflict_id", "month", "trend", "note"),
 }  # fmt: skip
 

@@ -138,6 +138,28 @@ def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate
                f"{counts['unchanged']} unchanged.")
 
 
+@click.command("reset-password")
+@click.option("--email", required=True, help="The account's address.")
+def reset_password_command(email: str) -> None:
+    """Give an account (a lost first admin, say) a temporary password, printed once, to be
+    changed at the next sign-in; every session of the account ends."""
+    from tracker import audit
+    from tracker.users import set_password, temporary_password
+    from tracker.vocab import AuditAction
+
+    user = db.session.scalars(sa.select(User).where(User.email == email.strip().lower())).one_or_none()
+    if user is None:
+        raise click.ClickException(f"no account has the e-mail {email!r}")
+    before = audit.snapshot(user)
+    password = temporary_password()
+    set_password(user, password, temporary=True)
+    user.active = True
+    audit.record(db.session, AuditAction.UPDATE, user, before)
+    db.session.commit()
+    click.echo(f"Temporary password for {user.email}: {password}")
+    click.echo("(shown once; it must be changed at the next sign-in).")
+
+
 @click.command("first-admin")
 @click.option("--email", default="admin@example.org", show_default=True)
 def first_admin_command(email: str) -> None:
@@ -185,6 +207,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(first_admin_command)
+    app.cli.add_command(reset_password_command)
     app.cli.add_command(import_activities_command)
     app.cli.add_command(data_dictionary_command)
     app.cli.add_command(tallies_command)

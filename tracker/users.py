@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import secrets
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -49,6 +51,21 @@ def create_user(
     )
     session.add(user)
     return user
+
+
+def set_password(user: User, password: str, *, temporary: bool = False) -> None:
+    """A new password for ``user``; every session of theirs ends (the epoch moves on). A
+    ``temporary`` one must be changed at the next sign-in. The caller audits and commits."""
+    check_password(password)
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = temporary
+    user.password_changed_at = datetime.now(UTC)
+    user.session_epoch += 1
+
+
+def temporary_password() -> str:
+    """A random password to hand over once (16 characters)."""
+    return secrets.token_urlsafe(12)
 
 
 def verify_password(user: User, password: str) -> bool:

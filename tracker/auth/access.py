@@ -100,11 +100,17 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+#: Where a user whose password an admin reset may still go before choosing a new one.
+PASSWORD_PENDING_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "bootstrap.static"})
+
+
 def _require_sign_in() -> Any:
-    """Every page but the sign-in page needs a signed-in user."""
+    """Every page but the sign-in page needs a signed-in user (with a password of their own)."""
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
     if current_user.is_authenticated:
+        if current_user.must_change_password and request.endpoint not in PASSWORD_PENDING_ENDPOINTS:
+            return redirect(url_for("auth.change_password"))
         return None
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
         abort(401, description="Sign in first.")

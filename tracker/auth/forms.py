@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.forms.validators import rule
 from tracker.users import check_password, normalize_email
@@ -28,6 +28,16 @@ class NewUserForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Create user")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})  # fmt: skip
+    password = PasswordField("New password", validators=[DataRequired(), rule(check_password)],
+                             description="At least 10 characters.", render_kw={"autocomplete": "new-password"})  # fmt: skip
+    repeat = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", "The two new passwords differ.")],
+                           render_kw={"autocomplete": "new-password"})  # fmt: skip
+    submit = SubmitField("Change password")
 
 
 class EditUserForm(FlaskForm):

@@ -9,13 +9,13 @@ from werkzeug.wrappers import Response
 
 from tracker import audit
 from tracker.auth.access import is_safe_next, requires
-from tracker.auth.forms import EditUserForm, NewUserForm, SignInForm
+from tracker.auth.forms import EditUserForm, NewUserForm, PasswordForm, SignInForm
 from tracker.extensions import db
 from tracker.forms.common import ConfirmForm
 from tracker.forms.handling import submit
 from tracker.models import User
 from tracker.rules import FieldError
-from tracker.users import create_user, verify_password
+from tracker.users import create_user, set_password, temporary_password, verify_password
 from tracker.vocab import AuditAction, UserRole
 
 bp = Blueprint("auth", __name__)
@@ -48,6 +48,48 @@ def logout() -> Response:
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> str | Response:
+    """Each user changes their own password; every other session of theirs ends."""
+    if not current_user.is_authenticated:
+        abort(401)
+    user = db.session.get(User, current_user.id)
+    form = PasswordForm()
+
+    def save() -> str:
+        if not verify_password(user, form.current.data):
+            raise FieldError("current", "this is not your current password")
+        if verify_password(user, form.password.data):
+            raise FieldError("password", "choose a password other than the current one")
+        before = audit.snapshot(user)
+        set_password(user, form.password.data)
+        audit.record(db.session, AuditAction.UPDATE, user, before)
+        return url_for("conflicts.index")
+
+    response = submit(form, save, done="Your password is changed; your other sessions have ended.")
+    if response is not None:
+        login_user(user)  # this session goes on under the new epoch
+        return response
+    intro = "Your password was reset by an admin: choose your own to go on." if user.must_change_password else None
+    return render_template("form.html", form=form, title="Change your password", intro=intro,
+                           cancel_url=None if user.must_change_password else url_for("conflicts.index"))  # fmt: skip
+
+
+@bp.post("/admin/users/<int:user_id>/reset-password")
+@requires("manage_users")
+def reset_password(user_id: int) -> str | Response:
+    """Give a user a temporary password (shown once) that they must change at sign-in."""
+    user = db.session.get(User, user_id) or abort(404, description="No such user.")
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The reset form was not valid; please try again.")
+    before = audit.snapshot(user)
+    password = temporary_password()
+    set_password(user, password, temporary=True)
+    audit.record(db.session, AuditAction.UPDATE, user, before)
+    db.session.commit()
+    return render_template("admin/temporary_password.html", user=user, password=password)
 
 
 @bp.get("/admin/users")
@@ -99,5 +141,5 @@ def edit_user(user_id: int) -> str | Response:
         return url_for("auth.users")
 
     return submit(form, save, done="User saved.") or render_template(
-        "form.html", form=form, title=f"User {user.email}", cancel_url=url_for("auth.users")
+        "admin/user.html", form=form, user=user, reset=ConfirmForm(), title=f"User {user.email}", cancel_url=url_for("auth.users")
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from datetime import datetime
+
 from tracker.models.base import Base, TimestampMixin, vocab_column
 from tracker.vocab import UserRole
 
@@ -24,6 +26,9 @@ class User(TimestampMixin, Base):
     role: Mapped[UserRole] = mapped_column(vocab_column(UserRole, "role"))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     session_epoch: Mapped[int] = mapped_column(sa.Integer, default=0)
+    #: Set by an admin's reset (a temporary password): the user chooses a new one at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     # Flask-Login's user protocol.
     is_authenticated = True
