@@ -80,7 +80,7 @@ def test_timeline_is_paginated_with_links_that_keep_the_page(client, auth, app_c
     try:
         first = client.get("/conflicts/long").get_data(as_text=True)
         assert "Round 1" in first and "Round 4" not in first
-        assert "Page 1 of 3" in first and 'href="/conflicts/long?page=2"' in first
+        assert "Page 1 of 3" in first and 'href="/conflicts/long?page=2#timeline-heading"' in first
         last = client.get("/conflicts/long?page=3").get_data(as_text=True)
         assert "Round 7" in last and "Round 6" not in last
         beyond = client.get("/conflicts/long?page=99")

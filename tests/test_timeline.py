@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import unescape
 
@@ -95,8 +96,10 @@ def test_filter_state_survives_in_page_links(client, auth, app_ctx, story) -> No
         page = client.get("/conflicts/ga?track=1").get_data(as_text=True)
     finally:
         app_ctx.config["PAGE_SIZE"] = 50
-    assert 'href="/conflicts/ga?track=1&amp;page=2"' in page
-    assert '<option value="1" selected>' in page
+    assert 'href="/conflicts/ga?track=1&amp;page=2#timeline-heading"' in page  # back on the timeline, not the top
+    assert re.search(r'name="track" value="1" checked', page)
+    # The active filter shows as a chip that removes it.
+    assert re.search(r'<a class="badge[^"]*" href="/conflicts/ga#timeline-heading"[^>]*>Track: Track one \(official\)', page)
 
 
 @pytest.mark.parametrize(
@@ -172,3 +175,19 @@ def test_timeline_end_dates_keep_their_precision(client, auth, session: Session)
     page = unescape(client.get("/conflicts/spans").get_data(as_text=True))
     assert "– 1995<" in page and "– 1996-04<" in page
     assert "1995-12-31" not in page and "1996-04-30" not in page
+
+
+def test_order_and_compact_view_live_in_the_url(client, auth, story) -> None:  # noqa: ANN001
+    auth.login("viewer")
+    def in_page_order(url: str) -> list[str]:
+        page = unescape(client.get(url).get_data(as_text=True))
+        return sorted(_titles(client, url), key=lambda t: page.index(f">{t}</a></h3>"))
+
+    oldest = in_page_order("/conflicts/ga")
+    assert len(oldest) == 4 and in_page_order("/conflicts/ga?order=newest") == list(reversed(oldest))
+    table = client.get("/conflicts/ga?view=table&order=newest&track=1").get_data(as_text=True)
+    assert 'class="table table-sm table-hover timeline-table small"' in table
+    assert table.index("Russia recognizes Abkhazia") < table.index("Geneva round")
+    # Filters keep the order and view; each chip removes its value only.
+    assert 'name="order" value="newest"' in table and 'name="view" value="table"' in table
+    assert 'href="/conflicts/ga?view=table&amp;order=newest#timeline-heading"' in table

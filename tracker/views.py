@@ -20,6 +20,18 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **{k: v for k, v in args.items() if v is not None})
 
 
+def url_without(name: str, value: str | None = None, anchor: str | None = None) -> str:
+    """The current page's URL without the query argument ``name`` (or only its ``value``),
+    and back on its first page."""
+    args = request.args.to_dict(flat=False)
+    if value is None:
+        args.pop(name, None)
+    else:
+        args[name] = [v for v in args.get(name, []) if v != value]
+    args.pop("page", None)
+    return url_for(request.endpoint, **(request.view_args or {}), **{k: v for k, v in args.items() if v}, _anchor=anchor)
+
+
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     """``1 activity``, ``2 activities``: a count with its noun."""
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
@@ -47,4 +59,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(vocab, "vocab")
     app.add_template_global(cameo.codes, "cameo_codes")
     app.add_template_global(url_with)
+    app.add_template_global(url_without)
     app.add_template_filter(counted)

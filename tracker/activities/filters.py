@@ -26,6 +26,7 @@ VOCAB_FILTERS: dict[str, tuple[Any, type[Vocab]]] = {
     "purpose": (Activity.purpose, Purpose),
     "effect": (Activity.effect, Effect),
 }
+VOCAB_LABELS = {"type": "Type", "track": "Track", "level": "Level", "purpose": "Purpose", "effect": "Effect"}
 
 
 @dataclass
@@ -37,6 +38,9 @@ class ActivityFilter:
     date_from: date | None = None
     date_to: date | None = None
     errors: list[str] = field(default_factory=list)
+    #: The dates as typed (the chips show them so).
+    raw_from: str = ""
+    raw_to: str = ""
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str], session: Session) -> ActivityFilter:
@@ -56,6 +60,7 @@ class ActivityFilter:
                     self.vocab.setdefault(name, []).append(value)
         self._read_parties(args.getlist("party"), session)
         self._read_dates(args.get("from", ""), args.get("to", ""))
+        self.raw_from, self.raw_to = args.get("from", "").strip(), args.get("to", "").strip()
         return self
 
     def _read_parties(self, raw: list[str], session: Session) -> None:
@@ -93,6 +98,17 @@ class ActivityFilter:
     @property
     def active(self) -> bool:
         return bool(self.vocab or self.party_ids or self.date_from or self.date_to)
+
+    def chips(self, parties: dict[int, str]) -> list[tuple[str, str, str]]:
+        """Each value the filter applies as ``(query argument, value, label)``, for the
+        removable chips above the timeline (``parties``: names by id)."""
+        out = [(name, v.value, f"{VOCAB_LABELS.get(name, name.title())}: {v.label}") for name, values in self.vocab.items() for v in values]
+        out += [("party", str(pid), f"Party: {parties.get(pid, pid)}") for pid in self.party_ids]
+        if self.date_from:
+            out.append(("from", "", f"From {self.raw_from}"))
+        if self.date_to:
+            out.append(("to", "", f"To {self.raw_to}"))
+        return out
 
     def selected(self, name: str) -> set[str]:
         """The keys chosen for a vocabulary filter (for re-rendering the filter form)."""

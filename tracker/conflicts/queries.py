@@ -64,8 +64,10 @@ def conflict_page(slug: str) -> sa.Select:
     )
 
 
-def timeline(conflict_id: int) -> sa.Select:
-    """A conflict's activities, oldest first, with their parties and sources loaded."""
+def timeline(conflict_id: int, *, newest_first: bool = False) -> sa.Select:
+    """A conflict's activities, oldest first (or newest first), with their parties and
+    sources loaded."""
+    order = (Activity.date.desc(), Activity.id.desc()) if newest_first else (Activity.date, Activity.id)
     return (
         sa.select(Activity)
         .where(Activity.conflict_id == conflict_id)
@@ -73,5 +75,5 @@ def timeline(conflict_id: int) -> sa.Select:
             selectinload(Activity.parties).selectinload(ActivityParty.party),
             selectinload(Activity.sources),
         )
-        .order_by(Activity.date, Activity.id)
+        .order_by(*order)
     )

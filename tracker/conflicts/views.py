@@ -59,9 +59,10 @@ def detail(slug: str) -> str:
     if conflict is None:
         abort(404, description=f"No conflict is recorded under {slug!r}.")
     activity_filter = ActivityFilter.from_args(request.args, db.session)
+    newest_first = request.args.get("order") == "newest"
     page = paginate(
         db.session,
-        activity_filter.apply(queries.timeline(conflict.id)),
+        activity_filter.apply(queries.timeline(conflict.id, newest_first=newest_first)),
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )
@@ -81,4 +82,6 @@ def detail(slug: str) -> str:
         errors=errors,
         matrix=matrix,
         parties=sorted({p.id: p for p in parties}.values(), key=lambda p: p.name),
+        newest_first=newest_first,
+        compact=request.args.get("view") == "table",
     )
