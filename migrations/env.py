@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from tracker.models import Base
+from tracker.models.search import made_by_the_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +32,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_name=made_by_the_models,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -58,6 +60,7 @@ def run_migrations_online() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=True,
                 compare_type=True,
+                include_name=made_by_the_models,
             )
             with context.begin_transaction():
                 context.run_migrations()

@@ -42,6 +42,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def wipe(engine: sa.Engine) -> None:
     """Drop every table the models or Alembic made."""
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(sa.text("DROP TABLE IF EXISTS search_fts"))  # the FTS5 table the migrations made
         Base.metadata.drop_all(conn)
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
@@ -96,8 +98,20 @@ def app_ctx(app: Flask) -> Iterator[Flask]:
     with app.app_context():
         with _db.engine.connect() as conn:
             drift = tallies.drift(conn) if sa.inspect(conn).has_table("activity_tally") else {}
+            unindexed = _unindexed(conn) if sa.inspect(conn).has_table("search_document") else []
         empty_tables(_db.engine)
     assert not any(drift.values()), f"the dashboard tallies drifted from the activities: {drift}"
+    assert not unindexed, f"records without their search document (or documents without their record): {unindexed[:5]}"
+
+
+def _unindexed(conn: sa.Connection) -> list[tuple[str, int]]:
+    """Records of the searched kinds and search documents that do not pair up."""
+    from tracker.models import Activity, Conflict, Party, SearchDocument
+
+    have = set(conn.execute(sa.select(SearchDocument.record_type, SearchDocument.record_id)))
+    want = {(kind, i) for kind, model in (("conflict", Conflict), ("party", Party), ("activity", Activity))
+            for i in conn.scalars(sa.select(model.id))}  # fmt: skip
+    return sorted(have ^ want)
 
 
 @pytest.fixture

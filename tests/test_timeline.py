@@ -130,19 +130,6 @@ def test_party_page_shows_standing_recognitions_roles_and_activities(client, aut
     assert "Russia recognizes Abkhazia" in page and "Geneva round" not in page
 
 
-def test_search_groups_results_by_kind(client, auth, story) -> None:  # noqa: ANN001
-    auth.login("viewer")
-    page = unescape(client.get("/search?q=abkhazia").get_data(as_text=True))
-    conflicts, parties, activities = page.split('id="results-')[1:4]
-    assert "Georgia–Abkhazia" in conflicts
-    assert "Abkhazia" in parties
-    assert "Russia recognizes Abkhazia" in activities
-    cited = unescape(client.get("/search?q=Source").get_data(as_text=True))
-    assert "Geneva round" in cited  # matched through the source citation
-    assert client.get("/search?q=%25").status_code == 200
-    assert "control character" in unescape(client.get("/search?q=a%00b").get_data(as_text=True))
-
-
 def test_pages_with_filters_run_a_constant_number_of_statements(client, auth, session: Session, story, count_statements) -> None:  # noqa: ANN001
     auth.login("viewer")
     urls = [f"/conflicts/ga?track=1&party={story['russia'].id}&from=1990", f"/parties/{story['russia'].id}", "/search?q=a", "/parties/"]

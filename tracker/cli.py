@@ -160,6 +160,25 @@ def reset_password_command(email: str) -> None:
     click.echo("(shown once; it must be changed at the next sign-in).")
 
 
+@click.command("search")
+@click.option("--rebuild", is_flag=True, help="Write every search document anew (after bulk changes in SQL).")
+def search_command(rebuild: bool) -> None:
+    """Check that every conflict, party and activity has its search document (or rebuild them)."""
+    from tracker.models import Activity, Conflict, Party, SearchDocument
+    from tracker.search import index
+
+    if rebuild:
+        n = index.rebuild(db.session.connection())
+        db.session.commit()
+        click.echo(f"Rebuilt {n} search documents.")
+        return
+    records = sum(db.session.scalar(sa.select(sa.func.count()).select_from(m)) or 0 for m in (Conflict, Party, Activity))
+    documents = db.session.scalar(sa.select(sa.func.count()).select_from(SearchDocument)) or 0
+    if records != documents:
+        raise click.ClickException(f"{records} records but {documents} search documents: run search --rebuild")
+    click.echo(f"The search index holds the {documents} documents of the records.")
+
+
 @click.command("first-admin")
 @click.option("--email", default="admin@example.org", show_default=True)
 def first_admin_command(email: str) -> None:
@@ -208,6 +227,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(first_admin_command)
     app.cli.add_command(reset_password_command)
+    app.cli.add_command(search_command)
     app.cli.add_command(import_activities_command)
     app.cli.add_command(data_dictionary_command)
     app.cli.add_command(tallies_command)

@@ -10,6 +10,7 @@ from tracker.models.participation import (
     ParticipationSupportKind,
 )
 from tracker.models.party import Party, Recognition
+from tracker.models.search import SearchDocument
 from tracker.models.seed import SeedRecord
 from tracker.models.tally import ActivityTally, PartyTally
 from tracker.models.trend import TrendOverride
@@ -29,6 +30,7 @@ __all__ = [
     "PartyTally",
     "PhaseChange",
     "Recognition",
+    "SearchDocument",
     "SeedRecord",
     "Source",
     "TrendOverride",
