@@ -105,15 +105,15 @@ def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_u
     for field, value in {"track": "1", "scope": "regional", "official_level": "head_of_state", "form": "formal_meeting",
                          "purpose": "agreement", "effect": "de_escalating"}.items():  # fmt: skip
         Select(browser.find_element(By.ID, field)).select_by_value(value)
-    Select(browser.find_element(By.ID, "parties-0-party")).select_by_visible_text("Nelson Mandela")
+    browser.find_element(By.ID, "parties-0-party-search").send_keys("Nelson Mandela")  # the type-ahead picker
     Select(browser.find_element(By.ID, "parties-0-role")).select_by_value("mediator")
-    Select(browser.find_element(By.ID, "parties-1-party")).select_by_visible_text("Burundi")
+    browser.find_element(By.ID, "parties-1-party-search").send_keys("burundi")  # any case
     Select(browser.find_element(By.ID, "parties-1-role")).select_by_value("participant")
     browser.find_element(By.ID, "sources-0-citation").send_keys("Arusha Peace and Reconciliation Agreement for Burundi (2000)")
     _click(browser, browser.find_element(By.ID, "submit"))
     _wait_for_title(browser, "Arusha Peace")
 
-    assert "Activity recorded." in browser.page_source
+    assert "Activity recorded: Arusha Peace and Reconciliation Agreement." in browser.find_element(By.CLASS_NAME, "alert-success").text
     assert browser.find_element(By.TAG_NAME, "h1").text == "Arusha Peace and Reconciliation Agreement"
 
     browser.get(f"{live_url}/conflicts/burundi?track=1&party={mandela.id}&from=2000&to=2000")
@@ -127,3 +127,92 @@ def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_u
     browser.get(f"{live_url}/history/")
     log = browser.find_element(By.TAG_NAME, "table").text
     assert "analyst@example.org" in log and "Arusha Peace and Reconciliation Agreement" in log
+
+
+def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(browser, live_url: str, session: Session, users) -> None:  # noqa: ANN001
+    """A negotiation round logged as a person would: parties typed, a row added, a party
+    created without leaving the form, then "Save and add another" keeps all but the title."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    conflict = make_conflict(session, slug="moz", name="Mozambique")
+    for name in ("Mozambique", "RENAMO"):
+        make_participation(session, conflict, make_party(session, name=name))
+    session.commit()
+    _sign_in(browser, live_url, "analyst")
+    browser.get(f"{live_url}/conflicts/moz/activities/new")
+    _wait_for_title(browser, "New activity")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "[data-rows=parties] .js-row")) == 3
+    browser.find_element(By.ID, "date").send_keys("1990-07-08")
+    Select(browser.find_element(By.ID, "type")).select_by_value("negotiation_round")
+    browser.find_element(By.ID, "title").send_keys("First round in Rome")
+    for field, value in {"track": "1.5", "scope": "bilateral", "official_level": "ministerial", "form": "formal_meeting",
+                         "purpose": "agreement", "effect": "de_escalating"}.items():  # fmt: skip
+        Select(browser.find_element(By.ID, field)).select_by_value(value)
+    browser.find_element(By.ID, "parties-0-party-search").send_keys("Mozambique")
+    Select(browser.find_element(By.ID, "parties-0-role")).select_by_value("participant")
+    browser.find_element(By.ID, "parties-1-party-search").send_keys("RENAMO")
+    Select(browser.find_element(By.ID, "parties-1-role")).select_by_value("participant")
+    # A party the tracker does not know yet: typed, refused by the picker, then created in place.
+    picker = browser.find_element(By.ID, "parties-2-party-search")
+    picker.send_keys("Community of Sant'Egidio")
+    assert browser.execute_script("return arguments[0].validity.valid", picker) is False
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "button.js-new-party"))
+    dialog = browser.find_element(By.ID, "new-party")
+    assert browser.find_element(By.ID, "np-name").get_attribute("value") == "Community of Sant'Egidio"
+    Select(browser.find_element(By.ID, "np-kind")).select_by_value("ngo")
+    _click(browser, dialog.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    WebDriverWait(browser, 10).until(lambda b: not b.find_element(By.ID, "new-party").get_attribute("open"))
+    assert browser.find_element(By.ID, "parties-2-party").get_attribute("value") not in ("", "0")
+    assert browser.find_element(By.ID, "add_missing_parties").is_selected()
+    Select(browser.find_element(By.ID, "parties-2-role")).select_by_value("mediator")
+    # One more row, numbered after the last.
+    _click(browser, browser.find_element(By.XPATH, "//button[text()='Add a party']"))
+    assert browser.find_element(By.ID, "parties-3-party-search").is_displayed()
+    browser.find_element(By.ID, "sources-0-citation").send_keys("Hume (1994), Ending Mozambique's War")
+    _click(browser, browser.find_element(By.ID, "save_and_add"))
+    _wait_for_title(browser, "New activity")
+    # The next entry starts from the same date, coding, parties and sources; the title is new.
+    assert browser.find_element(By.ID, "date").get_attribute("value") == "1990-07-08"
+    assert Select(browser.find_element(By.ID, "track")).first_selected_option.get_attribute("value") == "1.5"
+    assert browser.find_element(By.ID, "parties-2-party-search").get_attribute("value").startswith("Community of Sant'Egidio")
+    assert browser.find_element(By.ID, "sources-0-citation").get_attribute("value") == "Hume (1994), Ending Mozambique's War"
+    assert browser.find_element(By.ID, "title").get_attribute("value") == ""
+    assert browser.switch_to.active_element.get_attribute("id") == "title"  # the cursor is where typing starts
+    browser.find_element(By.ID, "title").send_keys("Second round in Rome")
+    browser.find_element(By.ID, "date").clear()
+    browser.find_element(By.ID, "date").send_keys("1990-08-10")
+    _click(browser, browser.find_element(By.ID, "submit"))
+    _wait_for_title(browser, "Second round in Rome")
+    browser.get(f"{live_url}/conflicts/moz?view=table")
+    table = browser.find_element(By.CSS_SELECTOR, "table.timeline-table").text
+    assert "First round in Rome" in table and "Second round in Rome" in table and "Community of Sant'Egidio (mediator)" in table
+    WebDriverWait(browser, 5).until(expected_conditions.presence_of_element_located((By.ID, "timeline-heading")))
+
+
+def test_chips_remove_one_filter_and_pages_fit_a_phone(browser, live_url: str, session: Session, users) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    from tests.factories import make_activity
+    from tracker.vocab import ActivityPartyRole as R
+
+    conflict = make_conflict(session, slug="ga", name="Georgia–Abkhazia")
+    georgia = make_party(session, name="Georgia")
+    make_participation(session, conflict, georgia, side="a")
+    for i, (track, kind) in enumerate([("1", "negotiation_round"), ("1", "agreement"), ("2", "informal_consultation")]):
+        make_activity(session, conflict, [(georgia, R.PARTICIPANT)], title=f"Event {i}", track=track, type=kind)
+    session.commit()
+    _sign_in(browser, live_url, "analyst")
+    browser.get(f"{live_url}/conflicts/ga?track=1&type=agreement")
+    chips = browser.find_elements(By.CSS_SELECTOR, "[aria-label='Active filters'] a.badge")
+    assert [c.text.split("×")[0].strip() for c in chips] == ["Type: Agreement signed", "Track: Track one (official)"]
+    _click(browser, chips[0])
+    assert "type=" not in browser.current_url and "track=1" in browser.current_url and browser.current_url.endswith("#timeline-heading")
+    assert "Event 0" in browser.page_source and "Event 2" not in browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    browser.set_window_size(390, 844)
+    for path in ("/conflicts/ga", "/conflicts/ga/dashboard", "/conflicts/ga/activities/new", "/conflicts/", "/portfolio",
+                 "/search?q=event", "/parties/"):  # fmt: skip
+        browser.get(live_url + path)
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a 390px screen"
