@@ -263,3 +263,17 @@ def test_an_analysts_trend_replaces_the_computed_one_naming_who(client, auth, fi
     assert client.post("/conflicts/fx/trend", data={"month": "1991-03", "trend": ""}).status_code == 302
     rows = {r["month"]: r for r in _csv(client, "/conflicts/fx/dashboard/trend.csv")}
     assert rows["1991-03"]["trend"] == "deteriorated" and rows["1991-03"]["set_by"] == ""
+
+
+def test_phases_are_bands_on_the_time_axis_and_marks_have_a_size_legend(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+    from tracker.models import Conflict, PhaseChange
+
+    conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "fx")).one()
+    session.add(PhaseChange(conflict_id=conflict.id, phase="settlement", since=date(1991, 7, 1), note=""))
+    session.commit()
+    auth.login("viewer")
+    page = unescape(client.get("/conflicts/fx/dashboard").get_data(as_text=True))
+    assert "<title>Active hostilities, from 1990-Q1</title>" in page  # the factory's phase since 1990, clipped to the axis
+    assert "<title>Negotiation / settlement, from 1991-Q3</title>" in page
+    assert "Phase: Negotiation / settlement" in page
+    assert "Mark size:" in page and "2 activities" in page

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from math import ceil, log10
 
 from tracker.dashboards.aggregates import Series
+from tracker.dashboards.buckets import Bucketing
 
 
 @dataclass
@@ -20,6 +21,17 @@ class Rect:
 
 
 @dataclass
+class Band:
+    """A stretch of the time axis (a phase of the conflict) drawn behind the bars."""
+
+    x: float
+    w: float
+    fill: str
+    label: str
+    title: str
+
+
+@dataclass
 class Chart:
     width: int
     height: int
@@ -29,6 +41,7 @@ class Chart:
     legend: list[tuple[str, str]] = field(default_factory=list)
     plot_left: int = 40
     plot_bottom: int = 0
+    bands: list[Band] = field(default_factory=list)
 
 
 def nice_max(value: int) -> int:
@@ -66,6 +79,29 @@ def stacked_bars(series: Series, colors: dict[str, str], labels: dict[str, str],
             chart.x_labels.append((round(left + i * slot + slot / 2, 2), label))
     chart.y_ticks = [(round(height - bottom - plot_h * v / top_value, 2), v) for v in (0, top_value // 2, top_value)]
     return chart
+
+
+def phase_bands(chart: Chart, phases: list, bucketing: Bucketing, buckets: list[tuple[int, int]], colors: dict[str, str]) -> None:
+    """The conflict's phases as bands behind the bars of ``chart`` (drawn over ``buckets``):
+    each phase from the bucket it began in to the bucket the next began in."""
+    if not buckets or not phases:
+        return
+    n, left = len(buckets), chart.plot_left
+    slot = (chart.width - left - 10) / n
+    first, last = buckets[0], buckets[-1]
+    for i, phase in enumerate(phases):
+        start = max(bucketing.of(phase.since), first)
+        end = bucketing.of(phases[i + 1].since) if i + 1 < len(phases) else None
+        if start > last or (end is not None and end < first):
+            continue
+        a = buckets.index(start) if start in buckets else 0
+        b = (buckets.index(end) if end in buckets else (n if end is None or end > last else 0)) if end is not None else n
+        if b <= a:
+            continue
+        label = phase.phase.label
+        chart.bands.append(Band(round(left + a * slot, 2), round((b - a) * slot, 2), colors[phase.phase.value], label.split(" ")[0] if (b - a) * slot < 60 else label,
+                                f"{label}, from {bucketing.label(start)}"))  # fmt: skip
+    chart.legend = [*chart.legend, *((colors[p.phase.value], f"Phase: {p.phase.label}") for p in {ph.phase: ph for ph in phases}.values())]
 
 
 def horizontal_bars(

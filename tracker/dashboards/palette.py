@@ -10,6 +10,11 @@ TRACK = {"1": "#0072B2", "1.5": "#E69F00", "2": "#009E73"}
 PURPOSE = {"coercive": "#D55E00", "persuasive": "#56B4E9", "relationship": "#009E73", "agreement": "#0072B2"}
 EFFECT = {"escalating": "#D55E00", "de_escalating": "#009E73", "neutral": "#999999", "unknown": "#CCCCCC"}
 INCENTIVE = {"carrot": "#E69F00", "stick": "#000000"}
+#: Phases of a conflict's life cycle, as pale bands behind the charts over time.
+PHASE = {
+    "latent": "#F2F2F2", "escalation": "#FDEBD3", "active": "#F9D9D0", "stalemate": "#ECECEC",
+    "settlement": "#DCEBF7", "post_agreement": "#DFF2E8",
+}  # fmt: skip
 #: CAMEO quad classes: cooperation in blues and greens, conflict in oranges.
 QUAD = {"1": "#56B4E9", "2": "#009E73", "3": "#E69F00", "4": "#D55E00"}
 #: The escalation index's bars: cooperative (above zero) and conflictual (below).

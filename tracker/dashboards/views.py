@@ -53,6 +53,8 @@ def conflict(slug: str) -> str:
         "quads": charts.stacked_bars(data.escalation.quads, palette.QUAD, {q.value: q.label for q in QuadClass}, height=180),
     }
     bucketing = data.span.bucketing
+    if data.tracks.buckets:
+        charts.phase_bands(figures["tracks"], list(record.phases), bucketing, data.tracks.buckets, palette.PHASE)
     # The timeline of a party in a period, under the dashboard's other filters: the URL is
     # built once and each mark appends its own arguments (one url_for per mark is slow).
     others = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("party", "from", "to")}
