@@ -332,3 +332,16 @@ def test_an_identical_row_is_unchanged_and_reordered_parties_write_no_history(cl
     assert "1 would be updated" in page and "<td>update</td><td>Rome round</td><td>description</td>" in page, _report_text(page)[-600:]
     page = " ".join(_page(_upload(client, changed, on_duplicate="skip")).split())
     assert "<td>skip</td><td>Rome round</td><td>description</td>" in page
+
+
+def test_history_names_records_and_marks_what_an_import_wrote(client, auth, moz, session: Session) -> None:  # noqa: ANN001
+    auth.login("analyst")
+    page = _page(_upload(client, f"{MINIMAL}\r\n{GOOD}\r\n"))
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"}).status_code == 302
+    activity = session.scalars(sa.select(Activity)).one()
+    entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.record_type == "activity")).one()
+    assert entry.origin == "import"
+    history = " ".join(_page(client.get(f"/history/activity/{activity.id}")).split())
+    assert "CSV import" in history
+    assert "<dt>conflict</dt> <dd><ins>Mozambique</ins></dd>" in history  # a name, not an id

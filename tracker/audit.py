@@ -6,9 +6,13 @@ one :class:`AuditEntry` to the same session (so it commits, or not, with the cha
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from functools import wraps
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_login import current_user
@@ -26,6 +30,8 @@ from tracker.models import (
     User,
 )
 from tracker.vocab import AuditAction, Motive, SupportKind, Vocab
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: The fields each audited record type shows in its history, in display order.
 AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
@@ -70,13 +76,43 @@ def _vocabularies() -> dict[str, dict[str, type[Vocab]]]:
 _VOCABULARIES = _vocabularies()
 
 
-def shown(record_type: str, field: str, value: Any) -> str:
-    """A recorded value as the history shows it: codebook keys by their labels, lists joined,
-    nothing as a dash."""
+#: Fields that hold another record's id, and the table whose name the history shows for it.
+REFERENCES: dict[str, tuple[Any, Any]] = {
+    "conflict_id": (Conflict.id, Conflict.name),
+    "party_id": (Party.id, Party.name),
+    "supports_id": (Party.id, Party.name),
+    "recognizer_id": (Party.id, Party.name),
+    "recognized_id": (Party.id, Party.name),
+    "set_by_id": (User.id, User.email),
+}
+
+
+def names_for(session: Session, entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
+    """The names of the records that ``entries`` refer to by id: one query per table."""
+    wanted: dict[Any, set[int]] = {}
+    for e in entries:
+        for field, pair in (e.changes or {}).items():
+            if field in REFERENCES:
+                wanted.setdefault(REFERENCES[field], set()).update(v for v in pair if isinstance(v, int))
+    out: dict[tuple[str, int], str] = {}
+    for (id_column, name_column), ids in wanted.items():
+        for i, name in session.execute(sa.select(id_column, name_column).where(id_column.in_(ids))):
+            for field, ref in REFERENCES.items():
+                if ref == (id_column, name_column):
+                    out[(field, i)] = name
+    return out
+
+
+def shown(record_type: str, field: str, value: Any, names: dict[tuple[str, int], str] | None = None) -> str:
+    """A recorded value as the history shows it: codebook keys by their labels, other records
+    by their names (``names``, from :func:`names_for`; a record since deleted keeps its id),
+    lists joined, nothing as a dash."""
     if value in (None, "", []):
         return "—"
     if isinstance(value, list):
-        return "; ".join(shown(record_type, field, v) for v in value)
+        return "; ".join(shown(record_type, field, v, names) for v in value)
+    if names and field in REFERENCES and isinstance(value, int):
+        return names.get((field, value), f"#{value} (deleted)")
     vocab = _VOCABULARIES.get(record_type, {}).get(field)
     if vocab is not None and value in vocab.keys():
         return vocab(value).label
@@ -116,6 +152,32 @@ def _actor() -> tuple[int | None, str]:
 #: The actor of the seed's writes in the history (no user).
 SEED_ACTOR = "seed"
 
+_origin: ContextVar[str] = ContextVar("audit_origin", default="")
+
+
+@contextmanager
+def origin(name: str) -> Iterator[None]:
+    """Mark every entry written inside the block as coming through ``name`` (``import``, ``seed``)."""
+    token = _origin.set(name)
+    try:
+        yield
+    finally:
+        _origin.reset(token)
+
+
+def through(name: str) -> Callable[[F], F]:
+    """A function whose writes are all marked as coming through ``name`` (see :func:`origin`)."""
+
+    def decorate(fn: F) -> F:
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with origin(name):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
 
 def entry(
     action: AuditAction, obj: Any, before: dict[str, Any] | None = None, *, summary: str = "", actor: str | None = None
@@ -144,6 +206,7 @@ def entry(
         record_id=obj.id,
         summary=(summary or str(getattr(obj, "name", "") or getattr(obj, "title", "")))[:300],
         changes=changes,
+        origin=_origin.get(),
     )
 
 

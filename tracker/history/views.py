@@ -53,7 +53,8 @@ def log() -> str:
         current_app.config["PAGE_SIZE"],
     )
     users = db.session.scalars(sa.select(User).order_by(User.email)).all()
-    return render_template("history/log.html", page=page, users=users, errors=errors, **filters)
+    names = audit.names_for(db.session, page.items)
+    return render_template("history/log.html", page=page, users=users, errors=errors, names=names, **filters)
 
 
 @bp.get("/<record_type>/<int:record_id>")
@@ -63,4 +64,5 @@ def record(record_type: str, record_id: int) -> str:
     if record_type not in audit.RECORD_TYPES.values() or record_type == "user":
         abort(404, description="No such kind of record.")
     entries = db.session.scalars(audit.history(record_type, record_id)).all()
-    return render_template("history/record.html", entries=entries, record_type=record_type, record_id=record_id)
+    names = audit.names_for(db.session, list(entries))
+    return render_template("history/record.html", entries=entries, record_type=record_type, record_id=record_id, names=names)

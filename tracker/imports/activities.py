@@ -217,6 +217,7 @@ def _compare(session: Session, rows: list[Row], options: Options) -> None:
 BATCH = 500
 
 
+@audit.through("import")
 def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: int | None) -> dict[str, int]:
     """Write a clean plan in the session's transaction; the caller commits (or rolls back).
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import rules
+from tracker import audit, rules
 from tracker.exports import columns
 from tracker.exports.csvfile import restore
 from tracker.imports.reader import Plan, Problems, Unreadable, decode, records
@@ -80,6 +80,7 @@ def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan
     return result
 
 
+@audit.through("import")
 def apply(session: Session, result: PartyPlan) -> dict[str, int]:
     if not result.ok:
         raise rules.RuleError("the import has problems; nothing was written")

@@ -32,6 +32,8 @@ class AuditEntry(Base):
     record_type: Mapped[str] = mapped_column(sa.String(40))
     record_id: Mapped[int] = mapped_column(sa.Integer)
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: Which door the change came through when not a form: ``import``, ``seed``.
+    origin: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     user: Mapped[User | None] = relationship(lazy="raise")

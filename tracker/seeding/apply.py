@@ -373,6 +373,7 @@ class _Writer:
                 self.skip(f"{record_type.replace('_', ' ')} {key!r}", "no longer in seed/: left as it is (delete it if it should go)")
 
 
+@audit.through("seed")
 def apply_seed(session: Session, data: SeedData, *, update: bool = False) -> SeedReport:
     """Write ``data`` in the session's transaction (the caller commits); returns the report."""
     writer = _Writer(session, update=update)
