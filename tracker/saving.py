@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import audit, constraints
-from tracker.rules import FieldError, RuleError
+from tracker.rules import FieldError
 from tracker.vocab import AuditAction
 
 
