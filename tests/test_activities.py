@@ -75,6 +75,8 @@ def test_partial_dates_and_save_and_add_another(client, auth, case, session: Ses
     assert re.search(r'<input[^>]*name="date"[^>]*value="1990-07"', follow)
     assert f'<option selected value="{case["egidio"].id}">' in follow and 'value="Rome General Peace Accords (1992)"' in follow
     assert 'name="title"' in follow and 'value="First direct talks"' not in follow
+    assert "Carried over from the previous entry" in follow  # the sources are the previous entry's: said so
+    assert "Carried over" not in client.get("/conflicts/moz/activities/new").get_data(as_text=True)
     activity = session.scalars(sa.select(Activity)).one()
     assert (activity.date, activity.date_precision) == (date(1990, 7, 1), "month")
     assert '<time datetime="1990-07"' in client.get("/conflicts/moz").get_data(as_text=True)

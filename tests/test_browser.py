@@ -139,6 +139,7 @@ def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(browser, live_
     conflict = make_conflict(session, slug="moz", name="Mozambique")
     for name in ("Mozambique", "RENAMO"):
         make_participation(session, conflict, make_party(session, name=name))
+    make_party(session, name="Kenya")  # a party of the tracker, not yet of this conflict
     session.commit()
     _sign_in(browser, live_url, "analyst")
     browser.get(f"{live_url}/conflicts/moz/activities/new")
@@ -169,8 +170,22 @@ def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(browser, live_
     Select(browser.find_element(By.ID, "parties-2-role")).select_by_value("mediator")
     # One more row, numbered after the last.
     _click(browser, browser.find_element(By.XPATH, "//button[text()='Add a party']"))
-    assert browser.find_element(By.ID, "parties-3-party-search").is_displayed()
+    fourth = browser.find_element(By.ID, "parties-3-party-search")
+    assert fourth.is_displayed()
+    # A party not yet in the conflict is found by its own name (the list shows it with a note).
+    fourth.send_keys("kenya")
+    assert browser.execute_script("return arguments[0].validity.valid", fourth) is True
+    assert browser.find_element(By.ID, "parties-3-party").get_attribute("value") not in ("", "0")
+    # A name that matches no party stops the save, with the reason, instead of being dropped.
+    fourth.clear()
+    fourth.send_keys("Atlantis")
     browser.find_element(By.ID, "sources-0-citation").send_keys("Hume (1994), Ending Mozambique's War")
+    _click(browser, browser.find_element(By.ID, "save_and_add"))
+    assert browser.switch_to.active_element.get_attribute("id") == "parties-3-party-search"
+    assert "is-invalid" in fourth.get_attribute("class") and browser.find_element(By.ID, "title").get_attribute("value")
+    fourth.clear()
+    fourth.send_keys("Kenya")
+    Select(browser.find_element(By.ID, "parties-3-role")).select_by_value("participant")
     _click(browser, browser.find_element(By.ID, "save_and_add"))
     _wait_for_title(browser, "New activity")
     # The next entry starts from the same date, coding, parties and sources; the title is new.
@@ -188,6 +203,7 @@ def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(browser, live_
     browser.get(f"{live_url}/conflicts/moz?view=table")
     table = browser.find_element(By.CSS_SELECTOR, "table.timeline-table").text
     assert "First round in Rome" in table and "Second round in Rome" in table and "Community of Sant'Egidio (mediator)" in table
+    assert "Kenya (participant)" in table
     WebDriverWait(browser, 5).until(expected_conditions.presence_of_element_located((By.ID, "timeline-heading")))
 
 

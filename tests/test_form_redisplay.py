@@ -238,3 +238,33 @@ def test_the_lost_update_screen_shows_what_was_typed(app: Flask, client, auth, w
         _assert_redisplayed(url, sent, html, {"version"})
         checked.append(url)
     assert len(checked) >= 5, checked
+
+
+UNREADABLE_DATES = ("1992-13-40", "2005-02-31", "next spring")
+
+
+def _is_date(control: Control) -> bool:
+    name = control.name.rsplit("-", 1)[-1]
+    return control.kind == "text" and ("date" in name or name in ("since", "until", "phase_since", "month"))
+
+
+@pytest.mark.parametrize("bad", UNREADABLE_DATES)
+def test_an_unreadable_date_in_any_date_field_is_shown_back_with_its_reason(app: Flask, client, auth, world, bad) -> None:  # noqa: ANN001
+    """Each date field of each form, one at a time: the form answers 200 with the reason beside
+    that field and shows every value as typed (an unreadable end date once crashed the
+    date-order check)."""
+    auth.login("admin")
+    checked = []
+    for url in form_routes(app, world):
+        controls = main_form(client.get(url).get_data(as_text=True)) or []
+        for target in [c for c in controls if _is_date(c)]:
+            values = {c.name: v for n, c in enumerate(controls) if (v := typed_value(c, n)) is not None}
+            values[target.name] = bad
+            sent = _payload(controls, values)
+            response = client.post(url, data=sent)
+            assert response.status_code == 200, f"{url}: {response.status_code} with {target.name}={bad!r}"
+            html = response.get_data(as_text=True)
+            assert "is-invalid" in html and "not a date" in html, f"{url}: no reason shown for {target.name}={bad!r}"
+            _assert_redisplayed(url, sent, html, set())
+            checked.append((url, target.name))
+    assert len(checked) >= 12, checked

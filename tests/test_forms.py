@@ -96,7 +96,7 @@ def test_party_form_rules(client, auth, session: Session) -> None:  # noqa: ANN0
     assert _field_error(html, "recognition_status", "only states and state-like authorities")
     assert _field_error(html, "country_code", "is not a three-letter country code")
     dup = client.post("/parties/new", data={"name": "OSCE", "kind": "igo", "recognition_status": "not_applicable"})
-    assert _field_error(dup.get_data(as_text=True), "name", "already uses")
+    assert _field_error(dup.get_data(as_text=True), "name", "already exists")
     assert session.scalars(sa.select(Party.name)).all() == ["OSCE"]
 
 

@@ -135,7 +135,9 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
     rows = [GOOD.replace("Rome accords", f"Round {i}") for i in range(3)]
     report = activity_import.plan(session, moz, (MINIMAL + "\n" + "\n".join(rows)).encode(), activity_import.Options())
     assert report.ok
-    real = activity_import.service.build_activity
+    from tracker import saving
+
+    real = saving.create_all
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -145,7 +147,7 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
         return real(*args, **kwargs)
 
     monkeypatch.setattr(activity_import, "BATCH", 1)  # the first rows are already flushed when the third fails
-    monkeypatch.setattr(activity_import.service, "build_activity", flaky)
+    monkeypatch.setattr(saving, "create_all", flaky)
     with pytest.raises(activity_import.rules.RuleError):
         activity_import.apply(session, moz, report, recorded_by=None)
     session.rollback()

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import wraps
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask_login import current_user
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import (
@@ -140,13 +140,36 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def _actor() -> tuple[int | None, str]:
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: a user (id and e-mail), or a system writer such as the seed."""
+
+    user_id: int | None
+    name: str
+
+
+SYSTEM = Actor(None, "system")
+_actor: ContextVar[Actor] = ContextVar("audit_actor", default=SYSTEM)
+
+
+def set_actor(actor: Actor) -> Token[Actor]:
+    """Make ``actor`` the author of the entries written from here on (the web layer sets the
+    signed-in user at the start of each request and resets it with the token at its end)."""
+    return _actor.set(actor)
+
+
+def reset_actor(token: Token[Actor]) -> None:
+    _actor.reset(token)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Write the entries of the block in ``actor``'s name (a command, the seed, a test)."""
+    token = _actor.set(actor)
     try:
-        if current_user and current_user.is_authenticated:
-            return current_user.id, current_user.email
-    except RuntimeError:  # outside a request: a command or a script
-        pass
-    return None, "system"
+        yield
+    finally:
+        _actor.reset(token)
 
 
 #: The actor of the seed's writes in the history (no user).
@@ -186,7 +209,7 @@ def entry(
 
     For an update, ``before`` is the snapshot taken before the change; an update that
     changed nothing gives ``None``. ``actor`` names a system writer (the seed); without it,
-    the signed-in user (or ``system`` outside a request).
+    the actor set with :func:`set_actor` or :func:`acting_as` (``system`` when none is).
     """
     after = snapshot(obj) if action != AuditAction.DELETE else {}
     if action == AuditAction.CREATE:
@@ -197,10 +220,15 @@ def entry(
             return None
     else:
         changes = {k: [v, None] for k, v in (before or {}).items() if v not in (None, "", [])}
-    user_id, actor = (None, actor) if actor else _actor()
+    if action != AuditAction.UPDATE:  # the precision of a date the record does not have says nothing
+        values = after or before or {}
+        for key in [k for k in changes if k.endswith("_precision")]:
+            if values.get(key.removesuffix("_precision")) in (None, ""):
+                del changes[key]
+    who = Actor(None, actor) if actor else _actor.get()
     return AuditEntry(
-        user_id=user_id,
-        actor=actor,
+        user_id=who.user_id,
+        actor=who.name,
         action=action,
         record_type=RECORD_TYPES[type(obj)],
         record_id=obj.id,

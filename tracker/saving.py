@@ -47,6 +47,15 @@ def create(session: Session, obj: Any) -> Any:
     return obj
 
 
+def create_all(session: Session, objs: list[Any]) -> list[Any]:
+    """Add many new records and their audit entries, in two flushes (an import, the seed)."""
+    session.add_all(objs)
+    _flush(session)
+    session.add_all([audit.entry(AuditAction.CREATE, obj) for obj in objs])
+    _flush(session)
+    return objs
+
+
 def update(
     session: Session, obj: Any, apply: Callable[[Any], None], *, version: int | None
 ) -> Any:

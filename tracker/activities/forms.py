@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from typing import Any
+
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from tracker import rules
 from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field
-from tracker.forms.validators import not_before, rule
+from tracker.forms.inputs import InputForm
+from tracker.forms.validators import rule
+from tracker.inputs.activity import FIELDS, ActivityInput
 from tracker.vocab import (
     ActivityPartyRole,
     ActivityType,
@@ -39,18 +42,17 @@ class PartyLinkForm(Form):
 
 
 class SourceForm(Form):
-    """One source: a citation, a URL, or both."""
+    """One source: a citation, a URL, or both (the activity input checks them)."""
 
     citation = text_field("Citation", "citation")
     url = text_field("URL", "url", type="url")
 
-    def validate_url(self, field) -> None:  # noqa: ANN001
-        rule(rules.url)(self, field)
 
+class ActivityForm(InputForm):
+    input_type = ActivityInput
 
-class ActivityForm(FlaskForm):
     date = partial_date_field("Date")
-    end_date = partial_date_field("End date", required=False, end=True, description="For events that ran over several days.", check=not_before("date"))
+    end_date = partial_date_field("End date", required=False, end=True, description="For events that ran over several days.")
     type = vocab_field(ActivityType, "Type of activity")
     cameo_code = text_field(
         "CAMEO code", "cameo_code", description="Empty: the type's own code. Or a finer code of the 312, "
@@ -88,13 +90,26 @@ class ActivityForm(FlaskForm):
         for row in self.parties:
             row.party.choices = [(0, "Choose a party…"), *choices]
 
-    def party_links(self) -> list[tuple[int, ActivityPartyRole]]:
-        """The filled party rows as ``(party id, role)``."""
-        return [(row.party.data, row.role.data) for row in self.parties if row.party.data]
+    def _party_rows(self) -> list[int]:
+        return [i for i, row in enumerate(self.parties) if row.party.data]
 
-    def source_pairs(self) -> list[tuple[str, str | None]]:
-        """The filled source rows as ``(citation, url)``."""
-        return [(row.citation.data or "", row.url.data or None) for row in self.sources if row.citation.data or row.url.data]
+    def _source_rows(self) -> list[int]:
+        return [i for i, row in enumerate(self.sources) if row.citation.data or row.url.data]
+
+    def raw(self) -> dict[str, Any]:
+        """The entries as the activity input reads them (empty rows left out)."""
+        raw = {name: self[name].data for name in FIELDS if name not in ("parties", "sources")}
+        raw["parties"] = [{"party": self.parties[i].party.data, "role": self.parties[i].role.data} for i in self._party_rows()]
+        raw["sources"] = [{"citation": self.sources[i].citation.data, "url": self.sources[i].url.data} for i in self._source_rows()]
+        return raw
+
+    def locate(self, path: str) -> str:
+        head, _, rest = path.partition("/")
+        rows = {"parties": self._party_rows, "sources": self._source_rows}.get(head)
+        if rows is None or not rest:
+            return path
+        index, _, tail = rest.partition("/")
+        return "/".join(filter(None, (head, str(rows()[int(index)]), tail)))
 
     def validate_parties(self, field) -> None:  # noqa: ANN001
         known = {pid for pid, _ in self.parties[0].party.choices} if len(self.parties) else set()
@@ -108,10 +123,3 @@ class ActivityForm(FlaskForm):
         if any(row.errors for row in field):
             raise ValidationError("Check the parties marked below.")
 
-    def validate_cameo_code(self, field) -> None:  # noqa: ANN001
-        kind = self.type.data if isinstance(self.type.data, ActivityType) else None
-        rule(lambda code: rules.cameo_code(code, kind), replace=False)(self, field)
-
-    def validate_sources(self, field) -> None:  # noqa: ANN001
-        if not self.source_pairs():
-            raise ValidationError("An activity needs at least one source: a citation or a URL.")

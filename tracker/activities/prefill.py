@@ -20,9 +20,10 @@ CARRIED = ("date", "end_date", "type", "cameo_code", "track", "scope", "official
 def from_submitted(form: ActivityForm, data: MultiDict) -> dict[str, Any]:
     """The query arguments that carry a just-saved entry over (``data``: what was posted)."""
     args: dict[str, Any] = {name: data.get(name, "") for name in CARRIED if data.get(name)}
-    args["party"] = [f"{pid}:{role.value if hasattr(role, 'value') else role}" for pid, role in form.party_links()]
-    args["citation"] = [c for c, _u in form.source_pairs()]
-    args["link"] = [u or "" for _c, u in form.source_pairs()]
+    saved = form.parsed
+    args["party"] = [f"{link.party}:{link.role.value}" for link in saved.parties]
+    args["citation"] = [s.citation for s in saved.sources]
+    args["link"] = [s.url or "" for s in saved.sources]
     return args
 
 
@@ -70,3 +71,8 @@ def fill(form: ActivityForm, args: MultiDict) -> None:
         row.party.data, row.role.data = pid, role
     for row, (citation, link) in zip(form.sources, sources, strict=False):
         row.citation.data, row.url.data = citation, link
+
+
+def carried(args: MultiDict) -> bool:
+    """Whether a new form starts from an earlier entry (its sources too): the page says so."""
+    return bool(args.getlist("citation") or args.getlist("link"))

@@ -1,30 +1,27 @@
-"""Changes to activities: their fields, parties and sources (audited; the caller commits)."""
+"""Changes to activities: their fields, parties and sources (audited; the caller commits).
+
+Every door (form, CSV import, seed, API) gives an :class:`ActivityInput`; the functions here
+re-check its rules, then the ones that need the database (the parties exist and belong to the
+conflict, no duplicate, the incentive rule that depends on who the direct parties are), and
+write through :mod:`tracker.saving`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import rules, saving
+from tracker.inputs.activity import COLUMNS, ActivityInput
 from tracker.models import Activity, ActivityParty, Conflict, Participation, Party, Source
 from tracker.rules import FieldError
 from tracker.vocab import ActivityPartyRole, Capacity, Role
 
-FIELDS = ("date", "date_precision", "end_date", "end_date_precision", "type", "cameo_code", "track", "scope",
-          "official_level", "form", "purpose", "effect", "incentive", "title", "description")  # fmt: skip
+__all__ = ["COLUMNS", "ActivityInput", "create_activity", "create_activities", "update_activity", "delete_activity"]
 
-
-@dataclass
-class ActivityInput:
-    """A validated activity, as a form, an import row or the API gives it."""
-
-    values: dict[str, Any]
-    links: list[tuple[int, ActivityPartyRole]]
-    sources: list[tuple[str, str | None]]
-    add_missing_parties: bool = False
+Links = list[tuple[int, ActivityPartyRole]]
 
 
 def load_for_edit(session: Session, activity_id: int) -> Activity | None:
@@ -40,30 +37,22 @@ def load_for_edit(session: Session, activity_id: int) -> Activity | None:
     ).one_or_none()
 
 
-def _check_parties(session: Session, conflict: Conflict, data: ActivityInput) -> dict[int, Party]:
-    ids = {pid for pid, _ in data.links}
-    parties = {p.id: p for p in session.scalars(sa.select(Party).where(Party.id.in_(ids)))} if ids else {}
-    if len(parties) != len(ids):
-        raise FieldError("parties", "one of the chosen parties no longer exists")
-    involved = involved_party_ids(session, conflict)
-    missing = [parties[pid] for pid in sorted(ids - involved, key=lambda i: parties[i].name)]
-    if missing and not data.add_missing_parties:
-        names = ", ".join(p.name for p in missing)
-        raise FieldError(
-            "parties",
-            f"not parties to this conflict: {names}. Record their role in the conflict first, "
-            "or tick “Add parties not yet in this conflict”",
-        )
-    add_observers(session, conflict, [p.id for p in missing])
-    return parties
-
-
 def involved_party_ids(session: Session, conflict: Conflict) -> set[int]:
     """The parties with a role in the conflict."""
     return set(session.scalars(sa.select(Participation.party_id).where(Participation.conflict_id == conflict.id)))
 
 
-def add_observers(session: Session, conflict: Conflict, party_ids: list[int]) -> None:
+def _direct_party_ids(session: Session, conflict: Conflict) -> set[int]:
+    return set(
+        session.scalars(
+            sa.select(Participation.party_id).where(
+                Participation.conflict_id == conflict.id, Participation.role == Role.PRIMARY
+            )
+        )
+    )
+
+
+def add_observers(session: Session, conflict: Conflict, party_ids: Sequence[int]) -> None:
     """Give parties that an activity involves a role in its conflict: third party, observer."""
     for party_id in party_ids:
         saving.create(
@@ -76,80 +65,136 @@ def add_observers(session: Session, conflict: Conflict, party_ids: list[int]) ->
         )  # fmt: skip
 
 
-def _check_duplicate(session: Session, conflict: Conflict, values: dict[str, Any], exclude_id: int | None) -> None:
-    stmt = sa.select(Activity.id).where(
-        Activity.conflict_id == conflict.id,
-        Activity.date == values["date"],
-        Activity.type == values["type"],
-        Activity.title == values["title"],
-    )
+class _Context:
+    """What the checks of one conflict read from the database, read once for many activities."""
+
+    def __init__(self, session: Session, conflict: Conflict, party_ids: set[int]) -> None:
+        self.session = session
+        self.conflict = conflict
+        self.parties = {p.id: p for p in session.scalars(sa.select(Party).where(Party.id.in_(party_ids)))} if party_ids else {}
+        self.involved = involved_party_ids(session, conflict)
+        self.direct = _direct_party_ids(session, conflict)
+
+    def check(self, data: ActivityInput, links: Links, *, add_missing_parties: bool) -> list[int]:
+        """The database's rules for one activity; returns the parties to add to the conflict."""
+        if any(pid not in self.parties for pid, _ in links):
+            raise FieldError("parties", "one of the chosen parties does not exist")
+        outside = any(role == ActivityPartyRole.INITIATOR and pid not in self.direct for pid, role in links)
+        rules.incentive_applies(data.type, data.incentive, outside_initiator=outside)
+        missing = sorted({pid for pid, _ in links} - self.involved, key=lambda i: self.parties[i].name)
+        if missing and not add_missing_parties:
+            names = ", ".join(self.parties[pid].name for pid in missing)
+            raise FieldError(
+                "parties",
+                f"not parties to this conflict: {names}. Record their role in the conflict first, "
+                "or tick “Add parties not yet in this conflict”",
+            )
+        self.involved.update(missing)
+        return missing
+
+
+def _duplicates(session: Session, conflict: Conflict, keys: set[tuple], exclude_id: int | None = None) -> set[tuple]:
+    """Which of ``keys`` (date, type, title) the conflict already has."""
+    if not keys:
+        return set()
+    stmt = sa.select(Activity.date, Activity.type, Activity.title).where(Activity.conflict_id == conflict.id)
+    if len(keys) <= 200:  # a form or a short file: only the titles given; a long one reads the conflict's keys
+        stmt = stmt.where(Activity.title.in_({k[2] for k in keys}))
     if exclude_id is not None:
         stmt = stmt.where(Activity.id != exclude_id)
-    if session.scalar(stmt.limit(1)) is not None:
-        raise FieldError("title", "an activity with this date, type and title is already recorded in this conflict")
+    return {tuple(row) for row in session.execute(stmt)} & keys
 
 
-def clean_values(values: dict[str, Any]) -> dict[str, Any]:
-    """An activity's fields as they would be stored (defaults filled in, the CAMEO code set)."""
-    out = {k: values.get(k) for k in FIELDS}
-    out["incentive"] = out["incentive"] or None
-    out["description"] = out["description"] or ""
-    out["cameo_code"] = rules.cameo_code(out["cameo_code"], out["type"])
-    return out
+class ItemError(rules.RuleError):
+    """A rule broken by the ``index``-th activity of a batch (``error`` says which)."""
+
+    def __init__(self, index: int, error: rules.RuleError) -> None:
+        super().__init__(str(error))
+        self.index = index
+        self.error = error
 
 
-def _check_incentive(session: Session, conflict: Conflict, values: dict[str, Any], data: ActivityInput) -> None:
-    """The codebook's rule on incentives, which needs to know who the direct parties are."""
-    if not values["incentive"]:
-        return
-    direct = set(
-        session.scalars(
-            sa.select(Participation.party_id).where(
-                Participation.conflict_id == conflict.id, Participation.role == Role.PRIMARY
-            )
-        )
-    )
-    outside = any(role == ActivityPartyRole.INITIATOR and pid not in direct for pid, role in data.links)
-    rules.incentive_applies(values["type"], values["incentive"], outside_initiator=outside)
+DUPLICATE = "an activity with this date, type and title is already recorded in this conflict"
 
 
-def _fill(activity: Activity, values: dict[str, Any], data: ActivityInput, parties: dict[int, Party]) -> None:
-    for name, value in values.items():
+def _key(data: ActivityInput) -> tuple:
+    return (data.date, data.type, data.title)
+
+
+def _fill(activity: Activity, data: ActivityInput, links: Links, parties: dict[int, Party]) -> None:
+    for name, value in data.columns().items():
         setattr(activity, name, value)
     # Parties and sources are compared as sets: putting them in another order changes nothing.
-    wanted = [(pid, role) for pid, role in data.links]
-    if {(link.party_id, link.role) for link in activity.parties} != set(wanted):
+    if {(link.party_id, link.role) for link in activity.parties} != set(links):
         activity.parties = [
-            ActivityParty(party=parties[pid], party_id=pid, role=role, position=i) for i, (pid, role) in enumerate(wanted)
+            ActivityParty(party=parties[pid], party_id=pid, role=role, position=i) for i, (pid, role) in enumerate(links)
         ]
-    if {(s.citation, s.url) for s in activity.sources} != set(data.sources):
-        activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(data.sources)]
+    if {(s.citation, s.url) for s in activity.sources} != set(data.source_pairs()):
+        activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(data.source_pairs())]
 
 
-def build_activity(conflict: Conflict, data: ActivityInput, parties: dict[int, Party], *, recorded_by: int | None) -> Activity:
-    """A new activity from checked input (no queries): the duplicate and party checks are the
-    caller's (:func:`create_activity` makes them; a planned import made them for its file)."""
+def _new(conflict: Conflict, data: ActivityInput, links: Links, parties: dict[int, Party], recorded_by: int | None) -> Activity:
     activity = Activity(conflict_id=conflict.id, recorded_by_id=recorded_by, parties=[], sources=[])
-    _fill(activity, clean_values(data.values), data, parties)
+    _fill(activity, data, links, parties)
     return activity
 
 
-def create_activity(session: Session, conflict: Conflict, data: ActivityInput, *, recorded_by: int | None) -> Activity:
+def create_activity(
+    session: Session, conflict: Conflict, data: ActivityInput, *, recorded_by: int | None,
+    add_missing_parties: bool = False,
+) -> Activity:  # fmt: skip
     """Record a new activity on the conflict's timeline."""
-    values = clean_values(data.values)
-    _check_duplicate(session, conflict, values, None)
-    _check_incentive(session, conflict, values, data)
-    parties = _check_parties(session, conflict, data)
-    return saving.create(session, build_activity(conflict, data, parties, recorded_by=recorded_by))
+    try:
+        return create_activities(session, conflict, [data], recorded_by=recorded_by, add_missing_parties=add_missing_parties)[0]
+    except ItemError as error:
+        raise error.error from None
 
 
-def update_activity(session: Session, activity: Activity, data: ActivityInput, *, version: int | None) -> Activity:
+def create_activities(
+    session: Session, conflict: Conflict, items: Sequence[ActivityInput], *, recorded_by: int | None,
+    add_missing_parties: bool = False, batch: int = 500,
+) -> list[Activity]:  # fmt: skip
+    """Record many new activities of one conflict (an import, the seed): the same checks as one
+    at a time, made with a handful of queries for the lot, and written in batches."""
+    checked, links = [], []
+    for i, data in enumerate(items):
+        try:
+            checked.append(data.checked())
+            links.append(checked[-1].party_ids())
+        except rules.RuleError as error:
+            raise ItemError(i, error) from None
+    keys = [_key(data) for data in checked]
+    known = _duplicates(session, conflict, set(keys))
+    for i, key in enumerate(keys):
+        if key in known or key in keys[:i]:
+            raise ItemError(i, FieldError("title", DUPLICATE if key in known else "the same date, type and title are given twice"))
+    context = _Context(session, conflict, {pid for item in links for pid, _ in item})
+    missing: list[int] = []
+    for i, (data, item) in enumerate(zip(checked, links, strict=True)):
+        try:
+            missing += context.check(data, item, add_missing_parties=add_missing_parties)
+        except rules.RuleError as error:
+            raise ItemError(i, error) from None
+    add_observers(session, conflict, missing)
+    created = [_new(conflict, data, item, context.parties, recorded_by) for data, item in zip(checked, links, strict=True)]
+    for start in range(0, len(created), batch):
+        saving.create_all(session, created[start : start + batch])
+    return created
+
+
+def update_activity(
+    session: Session, activity: Activity, data: ActivityInput, *, version: int | None, add_missing_parties: bool = False
+) -> Activity:
     """Change an activity (loaded with :func:`load_for_edit`), unless it moved on since ``version``."""
-    values = clean_values(data.values)
-    _check_duplicate(session, activity.conflict, values, activity.id)
-    _check_incentive(session, activity.conflict, values, data)
-    parties = _check_parties(session, activity.conflict, data)
-    return saving.update(session, activity, lambda a: _fill(a, values, data, parties), version=version)
+    data = data.checked()
+    links = data.party_ids()
+    conflict = session.get(Conflict, activity.conflict_id)  # loaded with the activity, or read once
+    assert conflict is not None
+    if _duplicates(session, conflict, {_key(data)}, exclude_id=activity.id):
+        raise FieldError("title", DUPLICATE)
+    context = _Context(session, conflict, {pid for pid, _ in links})
+    add_observers(session, conflict, context.check(data, links, add_missing_parties=add_missing_parties))
+    return saving.update(session, activity, lambda a: _fill(a, data, links, context.parties), version=version)
 
 
 def delete_activity(session: Session, activity: Activity) -> None:

@@ -13,7 +13,7 @@ from tracker.activities.forms import ActivityForm
 from tracker.auth.access import can_delete, requires
 from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
-from tracker.forms.fields import partial_date_values, show_partial_dates
+from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Activity, Conflict, Participation, Party
 
@@ -44,17 +44,6 @@ def _form(conflict: Conflict, **kwargs: object) -> ActivityForm:
     return form
 
 
-def _input(form: ActivityForm) -> service.ActivityInput:
-    dates = partial_date_values(form, "date", "end_date")  # each date and its precision
-    values = {name: form[name].data for name in service.FIELDS if name not in dates}
-    return service.ActivityInput(
-        values=values | dates,
-        links=form.party_links(),
-        sources=form.source_pairs(),
-        add_missing_parties=form.add_missing_parties.data,
-    )
-
-
 def _saved_message(what: str, activity: Activity) -> Markup:
     """The message after saving, linking to the record saved (its title escaped)."""
     return Markup('{}: <a href="{}">{}</a>.').format(what, url_for("activities.detail", activity_id=activity.id), activity.title)
@@ -81,19 +70,23 @@ def new(slug: str) -> str | Response:
     """Log an activity; "Save and add another" comes back to an empty form."""
     conflict = conflict_or_404(slug)
     form = _form(conflict)
+    carried = not form.is_submitted() and prefill.carried(request.args)
     if not form.is_submitted():
         prefill.fill(form, request.args)  # a series' previous entry, or the activity duplicated
     saved: list[Activity] = []
 
     def save() -> str:
-        saved.append(service.create_activity(db.session, conflict, _input(form), recorded_by=current_user.id))
+        saved.append(service.create_activity(
+            db.session, conflict, form.parsed, recorded_by=current_user.id,
+            add_missing_parties=form.add_missing_parties.data,
+        ))  # fmt: skip
         if form.save_and_add.data:
             return url_for("activities.new", slug=slug, **prefill.from_submitted(form, request.form), _anchor="title")
         return url_for("activities.detail", activity_id=saved[0].id)
 
     return submit(form, save, done=lambda: _saved_message("Activity recorded", saved[0])) or render_template(
         "activities/form.html", form=form, conflict=conflict, title=f"New activity: {conflict.name}",
-        cancel_url=url_for("conflicts.detail", slug=slug),
+        cancel_url=url_for("conflicts.detail", slug=slug), carried=carried,
     )
 
 
@@ -113,7 +106,9 @@ def edit(activity_id: int) -> str | Response:
             row.citation.data, row.url.data = source.citation, source.url
 
     def save() -> str:
-        service.update_activity(db.session, activity, _input(form), version=form.version.data)
+        service.update_activity(
+            db.session, activity, form.parsed, version=form.version.data, add_missing_parties=form.add_missing_parties.data
+        )
         return url_for("activities.detail", activity_id=activity_id)
 
     return submit(form, save, done=lambda: _saved_message("Activity saved", activity)) or render_template(

@@ -7,9 +7,10 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
+from tracker import audit
 from tracker.extensions import db
 from tracker.models import User
 from tracker.vocab import UserRole
@@ -119,9 +120,23 @@ def _require_sign_in() -> Any:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _set_actor() -> None:
+    """The signed-in user writes this request's history entries (see ``audit.set_actor``)."""
+    if current_user.is_authenticated:
+        g.audit_actor = audit.set_actor(audit.Actor(current_user.id, current_user.email))
+
+
+def _reset_actor(_error: BaseException | None) -> None:
+    token = g.pop("audit_actor", None)
+    if token is not None:
+        audit.reset_actor(token)
+
+
 def init_app(app: Flask) -> None:
     """Bind the login manager and guard every endpoint."""
     login_manager.init_app(app)
     app.before_request(_require_sign_in)
+    app.before_request(_set_actor)
+    app.teardown_request(_reset_actor)
     app.add_template_global(can)
     app.add_template_global(can_delete)

@@ -33,13 +33,15 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_conflict(
-    session: Session, values: dict[str, Any], *, phase: Phase, since: date, since_precision: DatePrecision = DatePrecision.DAY
-) -> Conflict:
-    """A new conflict with its first phase."""
+    session: Session, values: dict[str, Any], *, phase: Phase | None = None, since: date | None = None,
+    since_precision: DatePrecision = DatePrecision.DAY,
+) -> Conflict:  # fmt: skip
+    """A new conflict, with its first phase when ``phase`` is given (the seed adds its phases after)."""
     values = _clean(values)
     _check_unique(session, values, None)
     conflict = saving.create(session, Conflict(**values, phases=[], participations=[], activities=[]))
-    add_phase(session, conflict, phase=phase, since=since, since_precision=since_precision, note="")
+    if phase is not None and since is not None:
+        add_phase(session, conflict, phase=phase, since=since, since_precision=since_precision, note="")
     return conflict
 
 

@@ -10,6 +10,8 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db
+from tracker.forms.inputs import show
+from tracker.inputs.base import Invalid
 from tracker.rules import FieldError, RuleError, as_sentence
 from tracker.saving import StaleEdit
 
@@ -33,13 +35,15 @@ def submit(form: FlaskForm, save: Callable[[], str], *, done: str | Callable[[],
         form.version.data = stale.version
         form.version.raw_data = [str(stale.version)]
         return None
+    except Invalid as invalid:
+        db.session.rollback()
+        locate = getattr(form, "locate", lambda path: path)  # an InputForm's rows may be left empty
+        for problem in invalid.problems:
+            show(form, locate(problem.field), problem.message)
+        return None
     except FieldError as error:
         db.session.rollback()
-        field = getattr(form, error.field, None)
-        if field is not None:
-            field.errors = [*field.errors, as_sentence(str(error))]
-        else:
-            form.form_errors.append(as_sentence(str(error)))
+        show(form, error.field, str(error))
         return None
     except RuleError as error:
         db.session.rollback()

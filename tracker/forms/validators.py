@@ -53,8 +53,8 @@ def not_before(start_field: str) -> Callable[[Form, Field], None]:
         start, end = form[start_field].data, field.data
         start = start[0] if isinstance(start, tuple) else start  # a parsed partial date
         end = end[0] if isinstance(end, tuple) else end
-        if not isinstance(start, date):
-            return  # the start has its own error
+        if not isinstance(start, date) or not isinstance(end, date):
+            return  # a date that could not be read has its own error
         try:
             rules.date_order(start, end)
         except rules.RuleError as error:

@@ -20,18 +20,12 @@ from tracker.exports.csvfile import restore
 from tracker.imports.reader import Plan as BasePlan
 from tracker.imports.reader import Problems, Unreadable, decode, records
 from tracker.models import Activity, ActivityParty, Conflict, Participation, Party
-from tracker.vocab import (
-    ActivityPartyRole, ActivityType, AuditAction, DatePrecision, Effect, Form, Incentive, OfficialLevel, PartyKind, Purpose,
-    RecognitionStatus, Scope, Track,
-)  # fmt: skip
+from tracker.inputs.activity import COLUMNS, FIELDS, ActivityInput
+from tracker.inputs.base import Invalid
+from tracker.vocab import ActivityPartyRole, ActivityType, PartyKind, RecognitionStatus, Role
 
-VOCAB_COLUMNS = {
-    "type": ActivityType, "track": Track, "scope": Scope, "official_level": OfficialLevel,
-    "form": Form, "purpose": Purpose, "effect": Effect,
-}  # fmt: skip
 ROLE_COLUMNS = {"initiators": ActivityPartyRole.INITIATOR, "targets": ActivityPartyRole.TARGET,
                 "participants": ActivityPartyRole.PARTICIPANT, "mediators": ActivityPartyRole.MEDIATOR}  # fmt: skip
-DUPLICATE_CHOICES = ("skip", "update")
 
 
 @dataclass
@@ -46,18 +40,24 @@ class Options:
 @dataclass
 class Row:
     line: int
-    key: tuple[date, str, str]
-    values: dict[str, Any]
-    parties: list[tuple[str, ActivityPartyRole]]
-    sources: list[tuple[str, str | None]]
+    #: The activity, its parties still named as in the file.
+    data: ActivityInput
     action: str = "create"  # create | update | skip | unchanged
     existing_id: int | None = None
     #: For a row matching a recorded activity: the columns where the file differs from it.
     changes: list[str] = field(default_factory=list)
 
     @property
+    def key(self) -> tuple[date, str, str]:
+        return (self.data.date, self.data.type.value, self.data.title)
+
+    @property
     def title(self) -> str:
-        return self.key[2]
+        return self.data.title
+
+    @property
+    def party_names(self) -> list[tuple[str, ActivityPartyRole]]:
+        return [(str(link.party), link.role) for link in self.data.parties]
 
 
 @dataclass
@@ -71,54 +71,33 @@ def _cell(raw: dict[str, str], name: str) -> str:
     return restore(raw.get(name, "") or "").strip()
 
 
+def _column(path: str, owners: list[str]) -> str:
+    """The CSV column a problem of the activity input belongs to."""
+    head, _, rest = path.partition("/")
+    if head == "parties" and rest:
+        return owners[int(rest.split("/")[0])]
+    return head
+
+
 def _read_row(line: int, raw: dict[str, str], problems: Problems) -> Row | None:
-    before = problems.total
-    values: dict[str, Any] = {}
-
-    def check(name: str, parse: Any) -> Any:
-        try:
-            return parse(_cell(raw, name))
-        except rules.RuleError as error:
-            problems.add(line, name, str(error))
-            return None
-
-    when = check("date", lambda v: rules.partial_date(v) if v else _missing())
-    end = check("end_date", lambda v: rules.partial_end(v) if v else None)
-    for name, kind in VOCAB_COLUMNS.items():
-        values[name] = check(name, lambda v, kind=kind: rules.vocab(kind, v) if v else _missing())
-    values["incentive"] = check("incentive", lambda v: rules.vocab(Incentive, v) if v else None)
-    values["cameo_code"] = check("cameo_code", lambda v: rules.cameo_code(v, values.get("type")))
-    values["title"] = check("title", lambda v: rules.text(v, "title", required=True))
-    values["description"] = check("description", lambda v: rules.text(v, "description"))
-    if when:
-        values["date"], values["date_precision"] = when
-        try:
-            rules.date_order(when[0], end[0] if end else None)
-        except rules.RuleError as error:
-            problems.add(line, "end_date", str(error))
-    values["end_date"], values["end_date_precision"] = end or (None, DatePrecision.DAY)
-    parties: list[tuple[str, ActivityPartyRole]] = []
-    for name, role in ROLE_COLUMNS.items():
-        for party in multivalue.split(_cell(raw, name)):
-            try:
-                parties.append((rules.text(restore(party), "name", required=True), role))
-            except rules.RuleError as error:
-                problems.add(line, name, str(error))
-    sources = []
-    for item in multivalue.split(_cell(raw, "sources")):
-        try:
-            sources.append(rules.source(*multivalue.parse_source(restore(item))))
-        except rules.RuleError as error:
-            problems.add(line, "sources", str(error))
-    if not sources and problems.total == before:
-        problems.add(line, "sources", "an activity needs at least one source")
-    if problems.total != before:
+    """One CSV row mapped onto the activity input; its problems come back by column."""
+    given: dict[str, Any] = {name: _cell(raw, name) for name in FIELDS if name not in ("parties", "sources")}
+    parties, owners = [], []
+    for column, role in ROLE_COLUMNS.items():
+        for name in multivalue.split(_cell(raw, column)):
+            parties.append({"party": restore(name), "role": role})
+            owners.append(column)
+    given["parties"] = parties
+    given["sources"] = [
+        dict(zip(("citation", "url"), multivalue.parse_source(restore(item)), strict=True))
+        for item in multivalue.split(_cell(raw, "sources"))
+    ]
+    try:
+        return Row(line, ActivityInput.parse(given))
+    except Invalid as invalid:
+        for problem in invalid.problems:
+            problems.add(line, _column(problem.field, owners), problem.message)
         return None
-    return Row(line, (values["date"], values["type"].value, values["title"]), values, parties, sources)
-
-
-def _missing() -> None:
-    raise rules.RuleError("is required")
 
 
 def plan(session: Session, conflict: Conflict, data: bytes, options: Options) -> Plan:
@@ -148,11 +127,11 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
             sa.select(Activity.id, Activity.date, Activity.type, Activity.title).where(Activity.conflict_id == conflict.id)
         )
     }
-    names = {name for row in found for name, _ in row.parties}
+    names = {name for row in found for name, _ in row.party_names}
     known = dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
     unknown = sorted(names - set(known))
     if unknown and result.options.new_party_kind is None:
-        first_line = {name: next(r.line for r in found if name in {n for n, _ in r.parties}) for name in unknown}
+        first_line = {name: next(r.line for r in found if name in {n for n, _ in r.party_names}) for name in unknown}
         for name in unknown:
             result.problems.add(first_line[name], "parties", f"no party named {name!r}: create it first, or ask the import to create it")
         return
@@ -163,15 +142,25 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
             .where(Participation.conflict_id == conflict.id)
         ))  # fmt: skip
         for row in found:
-            outside = sorted({name for name, _ in row.parties} - involved)
+            outside = sorted({name for name, _ in row.party_names} - involved)
             if outside:
                 result.problems.add(
                     row.line, "parties",
                     f"not parties to this conflict: {', '.join(outside)} (give them a role first, "
                     "or ask the import to add them as observers)",
                 )  # fmt: skip
+    direct = set(session.scalars(
+        sa.select(Party.name).join(Participation, Participation.party_id == Party.id)
+        .where(Participation.conflict_id == conflict.id, Participation.role == Role.PRIMARY)
+    ))  # fmt: skip
     seen: dict[tuple, int] = {}
     for row in found:
+        outside = any(role == ActivityPartyRole.INITIATOR and name not in direct for name, role in row.party_names)
+        try:
+            rules.incentive_applies(row.data.type, row.data.incentive, outside_initiator=outside)
+        except rules.FieldError as error:
+            result.problems.add(row.line, error.field, str(error))
+            continue
         if row.key in seen:
             result.problems.add(row.line, "title", f"repeats line {seen[row.key]} (same date, type and title)")
             continue
@@ -182,7 +171,7 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
 
 
 #: The columns of a row compared with the recorded activity (as the export names them).
-_COMPARED = tuple(f for f in service.FIELDS if not f.endswith("_precision"))
+_COMPARED = tuple(f for f in COLUMNS if not f.endswith("_precision"))
 
 
 def _compare(session: Session, rows: list[Row], options: Options) -> None:
@@ -200,13 +189,13 @@ def _compare(session: Session, rows: list[Row], options: Options) -> None:
         }  # fmt: skip
         for row in rows[chunk : chunk + 500]:
             activity = activities[row.existing_id]
-            values = service.clean_values(row.values)
+            values = row.data.columns()
             row.changes = [name for name in _COMPARED if getattr(activity, name) != values[name]]
             if (getattr(activity, "date_precision"), activity.end_date_precision) != (values["date_precision"], values["end_date_precision"]):
                 row.changes += [n for n in ("date", "end_date") if n not in row.changes]
-            if {(link.party.name, link.role) for link in activity.parties} != set(row.parties):
+            if {(link.party.name, link.role) for link in activity.parties} != set(row.party_names):
                 row.changes.append("parties")
-            if {(s.citation, s.url) for s in activity.sources} != set(row.sources):
+            if {(s.citation, s.url) for s in activity.sources} != set(row.data.source_pairs()):
                 row.changes.append("sources")
             if not row.changes:
                 row.action = "unchanged"
@@ -219,11 +208,8 @@ BATCH = 500
 
 @audit.through("import")
 def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: int | None) -> dict[str, int]:
-    """Write a clean plan in the session's transaction; the caller commits (or rolls back).
-
-    New activities go in batches with their audit entries; the plan already checked duplicates
-    and parties for the whole file, so no per-row lookups are needed.
-    """
+    """Write a clean plan through the activity service, in the session's transaction; the
+    caller commits (or rolls back): all or nothing."""
     if not result.ok:
         raise rules.RuleError("the import has problems; nothing was written")
     from tracker.parties.service import create_party
@@ -235,46 +221,30 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
         )
         create_party(session, {"name": name, "kind": kind, "recognition_status": status,
                                "description": "Created by a CSV import; check its kind and recognition status."})  # fmt: skip
-    names = {name for row in result.rows for name, _ in row.parties}
-    by_name = {p.name: p for p in session.scalars(sa.select(Party).where(Party.name.in_(names)))} if names else {}
-    by_id = {p.id: p for p in by_name.values()}
-    if result.options.add_missing_parties:
-        service.add_observers(session, conflict, sorted(set(by_id) - service.involved_party_ids(session, conflict)))
+    names = {name for row in result.rows for name, _ in row.party_names}
+    ids = dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
     counts = {"created": 0, "updated": 0, "skipped": 0, "unchanged": 0}
-    batch: list[Activity] = []
+    new: list[ActivityInput] = []
+    lines: list[int] = []
     for row in result.rows:
-        data = service.ActivityInput(
-            values=row.values,
-            links=[(by_name[name].id, role) for name, role in row.parties],
-            sources=row.sources,
-            add_missing_parties=result.options.add_missing_parties,
-        )
-        try:
-            if row.action == "create":
-                batch.append(service.build_activity(conflict, data, by_id, recorded_by=recorded_by))
-                counts["created"] += 1
-                if len(batch) == BATCH:
-                    _write(session, batch)
-            elif row.action == "update":
-                activity = service.load_for_edit(session, row.existing_id)
-                service.update_activity(session, activity, data, version=None)
-                counts["updated"] += 1
-            elif row.action == "unchanged":
-                counts["unchanged"] += 1
-            else:
-                counts["skipped"] += 1
-        except rules.RuleError as error:
-            raise rules.RuleError(f"line {row.line}: {error}") from None
-    _write(session, batch)
+        data = row.data.with_parties([(ids[name], role) for name, role in row.party_names])
+        counts[{"create": "created", "update": "updated", "unchanged": "unchanged"}.get(row.action, "skipped")] += 1
+        if row.action == "create":
+            new.append(data)
+            lines.append(row.line)
+        elif row.action == "update":
+            activity = service.load_for_edit(session, row.existing_id)
+            try:
+                service.update_activity(
+                    session, activity, data, version=None, add_missing_parties=result.options.add_missing_parties
+                )
+            except rules.RuleError as error:
+                raise rules.RuleError(f"line {row.line}: {error}") from None
+    try:
+        service.create_activities(
+            session, conflict, new, recorded_by=recorded_by, add_missing_parties=result.options.add_missing_parties,
+            batch=BATCH,
+        )  # fmt: skip
+    except service.ItemError as error:
+        raise rules.RuleError(f"line {lines[error.index]}: {error}") from None
     return counts
-
-
-def _write(session: Session, batch: list[Activity]) -> None:
-    """Insert a batch of new activities, then their audit entries (two flushes)."""
-    if not batch:
-        return
-    session.add_all(batch)
-    session.flush()
-    session.add_all([audit.entry(AuditAction.CREATE, activity) for activity in batch])
-    session.flush()
-    batch.clear()

@@ -24,9 +24,19 @@ def _party_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_name(session: Session, name: str, exclude_id: int | None) -> None:
+    """Party names are unique, whatever their case: "germany" is the party Germany."""
+    stmt = sa.select(Party.name).where(sa.func.lower(Party.name) == name.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(Party.id != exclude_id)
+    existing = session.scalar(stmt.limit(1))
+    if existing is not None:
+        raise rules.FieldError("name", f"the party “{existing}” already exists: choose it instead")
+
+
 def create_party(session: Session, values: dict[str, Any]) -> Party:
     values = _party_values(values)
-    saving.ensure_unique(session, Party.name, values["name"], exclude_id=None, field="name")
+    _check_name(session, values["name"], None)
     return saving.create(session, Party(**values))
 
 
@@ -46,7 +56,7 @@ def _check_kind_keeps_recognitions(session: Session, party: Party, kind: PartyKi
 
 def update_party(session: Session, party: Party, values: dict[str, Any], *, version: int | None) -> Party:
     values = _party_values(values)
-    saving.ensure_unique(session, Party.name, values["name"], exclude_id=party.id, field="name")
+    _check_name(session, values["name"], party.id)
     _check_kind_keeps_recognitions(session, party, values["kind"])
 
     return saving.update_fields(session, party, values, version=version)

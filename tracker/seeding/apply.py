@@ -26,6 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import audit
+from tracker.activities import service as activities
+from tracker.conflicts import service as conflicts
+from tracker.inputs.activity import ActivityInput
 from tracker.models import (
     Activity,
     ActivityParty,
@@ -36,11 +39,11 @@ from tracker.models import (
     PhaseChange,
     Recognition,
     SeedRecord,
-    Source,
 )
-from tracker.rules import format_partial_date
-from tracker.seeding.records import ActivitySpec, ConflictFile, ParticipationSpec, RecognitionSpec, SeedData
-from tracker.vocab import AuditAction
+from tracker.participations import service as participations
+from tracker.parties import service as parties
+from tracker.rules import RuleError, format_partial_date
+from tracker.seeding.records import ConflictFile, RecognitionSpec, SeedData
 
 ACTOR = audit.SEED_ACTOR
 
@@ -55,13 +58,22 @@ class SeedReport:
 
 
 def _differs(obj: Any, values: dict[str, Any]) -> bool:
-    return any(getattr(obj, name) != value for name, value in values.items())
+    """Whether ``obj`` differs from ``values`` (lists compared as sets: order is no change)."""
+
+    def same(have: Any, want: Any) -> bool:
+        return set(have) == set(want) if isinstance(want, list) else have == want
+
+    return not all(same(getattr(obj, name), value) for name, value in values.items())
 
 
-def _assign(obj: Any, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
+def _activity_differs(activity: Activity, data: ActivityInput) -> bool:
+    """Parties and sources compared as sets: their order is not a change."""
+    checked = data.checked()
+    return (
+        _differs(activity, checked.columns())
+        or {(link.party_id, link.role) for link in activity.parties} != set(checked.party_ids())
+        or {(s.citation, s.url) for s in activity.sources} != set(checked.source_pairs())
+    )
 
 
 class _Writer:
@@ -78,7 +90,6 @@ class _Writer:
         )
         self.touched = {(t, rid): (actor, at) for t, rid, actor, at in session.execute(latest)}
         self.parties: dict[str, Party | None] = {}
-        self.created: list[tuple[str, str, Any]] = []  # (record type, key, record) to mark and audit
         self.seen: set[tuple[str, str]] = set()  # the marks of the examples in seed/
 
     # -- the one decision every example goes through ------------------------------------
@@ -113,9 +124,12 @@ class _Writer:
             if obj is not None and (record_type, obj.id) in self.marked_ids:
                 obj = None  # another example's record already: this one is new
             if obj is None:
-                obj = make()
-                self.session.add(obj)
-                self.created.append((record_type, keys[0], obj))
+                try:
+                    obj = make()
+                except RuleError as error:
+                    self.skip(label, f"not loaded: {error}")
+                    return None
+                self._mark(record_type, keys[0], obj.id)
                 self.report.counts[f"{record_type.replace('_', ' ')} created"] += 1
                 return obj
             self._mark(record_type, keys[0], obj.id)  # loaded by an earlier seed: marked, not rewritten
@@ -125,12 +139,11 @@ class _Writer:
                 actor, at = changed_by
                 self.skip(label, f"changed by {actor} on {at:%Y-%m-%d}: left as it is")
             else:
-                before = audit.snapshot(obj)
-                apply(obj)
-                self.session.flush()
-                made = audit.entry(AuditAction.UPDATE, obj, before, actor=ACTOR)
-                if made is not None:
-                    self.session.add(made)
+                try:
+                    apply(obj)
+                except RuleError as error:
+                    self.skip(label, f"not corrected: {error}")
+                else:
                     self.report.counts[f"{record_type.replace('_', ' ')} updated"] += 1
         return obj
 
@@ -144,14 +157,6 @@ class _Writer:
         self.marked_ids.add((record_type, record_id))
 
     def flush(self) -> None:
-        """Write what is pending, then the marks and history entries of the records created."""
-        self.session.flush()
-        for record_type, key, obj in self.created:
-            self._mark(record_type, key, obj.id)
-            made = audit.entry(AuditAction.CREATE, obj, actor=ACTOR)
-            if made is not None:
-                self.session.add(made)
-        self.created.clear()
         self.session.flush()
 
     # -- parties and conflicts -----------------------------------------------------------
@@ -168,8 +173,8 @@ class _Writer:
                 "party", [spec.name], f"party {spec.name!r}", model=Party,
                 find=lambda name=spec.name: known.get(name),
                 differs=lambda p, v=values: _differs(p, v),
-                make=lambda v=values: Party(**v),
-                apply=lambda p, v=values: _assign(p, v),
+                make=lambda v=values: parties.create_party(self.session, v),
+                apply=lambda p, v=values: parties.update_party(self.session, p, v, version=None),
             )  # fmt: skip
         self.flush()
 
@@ -183,8 +188,8 @@ class _Writer:
             "conflict", [spec.slug], f"conflict {spec.slug!r}", model=Conflict,
             find=lambda: self.session.scalars(sa.select(Conflict).where(Conflict.slug == spec.slug)).one_or_none(),
             differs=lambda c: _differs(c, values),
-            make=lambda: Conflict(**values, phases=[], participations=[], activities=[]),
-            apply=lambda c: _assign(c, values),
+            make=lambda: conflicts.create_conflict(self.session, values),
+            apply=lambda c: conflicts.update_conflict(self.session, c, values, version=None),
         )  # fmt: skip
         if conflict is None:  # deleted by its users: so are its phases, roles and activities
             self.seen.update(k for k in self.marks if k[1].startswith(f"{spec.slug}|"))
@@ -206,8 +211,8 @@ class _Writer:
                 "phase_change", [f"{conflict.slug}|{ph.since.isoformat()}"], f"{conflict.slug}: phase change of {when}",
                 model=PhaseChange, find=lambda since=ph.since: known.get(since),
                 differs=lambda p, v=values: _differs(p, v),
-                make=lambda v=values: PhaseChange(conflict_id=conflict.id, **v),
-                apply=lambda p, v=values: _assign(p, v),
+                make=lambda v=values: conflicts.add_phase(self.session, conflict, **v),
+                apply=lambda p, v=values: conflicts.update_phase(self.session, p, v, version=None),
             )  # fmt: skip
 
     # -- roles and recognitions ----------------------------------------------------------
@@ -243,14 +248,15 @@ class _Writer:
                 "supports_id": supports_id, "capacity": spec.capacity, "leverage": spec.leverage,
                 "since": spec.since, "since_precision": spec.since_precision, "until": spec.until,
                 "until_precision": spec.until_precision, "notes": spec.notes,
+                "support_kinds": spec.support_kinds, "motives": spec.motives,
             }  # fmt: skip
             key = f"{conflict.slug}|{spec.party}|{spec.role.value}|{spec.supports or ''}|{spec.since or ''}"
             self.settle(
                 "participation", [key], label, model=Participation,
                 find=lambda v=values: self._find_participation(rows, v),
-                differs=lambda p, v=values, s=spec: _differs(p, v) or self._kinds_differ(p, s),
-                make=lambda v=values, s=spec: self._new_participation(v, s),
-                apply=lambda p, v=values, s=spec: self._set_participation(p, v, s),
+                differs=lambda p, v=values: _differs(p, v),
+                make=lambda v=values: participations.create_participation(self.session, conflict.id, v),
+                apply=lambda p, v=values: participations.update_participation(self.session, p, v, version=None),
             )  # fmt: skip
 
     def _find_participation(self, rows: list[Participation], values: dict[str, Any]) -> Participation | None:
@@ -260,21 +266,6 @@ class _Writer:
             return exact[0]
         unmarked = [r for r in same if ("participation", r.id) not in self.marked_ids]
         return unmarked[0] if len(unmarked) == 1 else None  # the same role with a corrected date
-
-    @staticmethod
-    def _kinds_differ(row: Participation, spec: ParticipationSpec) -> bool:
-        return set(row.support_kinds) != set(spec.support_kinds) or set(row.motives) != set(spec.motives)
-
-    @staticmethod
-    def _new_participation(values: dict[str, Any], spec: ParticipationSpec) -> Participation:
-        row = Participation(**values, support_kind_rows=[], motive_rows=[])
-        row.support_kinds, row.motives = spec.support_kinds, spec.motives
-        return row
-
-    @staticmethod
-    def _set_participation(row: Participation, values: dict[str, Any], spec: ParticipationSpec) -> None:
-        _assign(row, values)
-        row.support_kinds, row.motives = spec.support_kinds, spec.motives
 
     @staticmethod
     def _recognition_key(spec: RecognitionSpec) -> str:
@@ -301,8 +292,8 @@ class _Writer:
                 label, model=Recognition,
                 find=lambda n=natural: self.session.scalars(sa.select(Recognition).where(*n)).one_or_none(),
                 differs=lambda r, v=values: _differs(r, v),
-                make=lambda v=values: Recognition(**v),
-                apply=lambda r, v=values: _assign(r, v),
+                make=lambda v=values: parties.create_recognition(self.session, v),
+                apply=lambda r, v=values: parties.update_recognition(self.session, r, v, version=None),
             )  # fmt: skip
 
     # -- activities ----------------------------------------------------------------------
@@ -316,54 +307,22 @@ class _Writer:
         known = {(a.date, a.type, a.title): a for a in rows}
         for spec in cf.activities:
             label = f"{conflict.slug}: activity {spec.title!r}"
-            ids = self._party_ids(label, *(name for name, _role in spec.parties))
+            ids = self._party_ids(label, *(name for name, _role in spec.party_names))
             if ids is None:
                 continue
-            links = [(self.parties[name], role) for name, role in spec.parties]
-            values = {
-                name: getattr(spec, name)
-                for name in (
-                    "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
-                    "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title", "description",
-                )
-            }  # fmt: skip
-            natural = f"{conflict.slug}|{spec.date.isoformat()}|{spec.type.value}|{spec.title}"
+            data = spec.data.with_parties([(self.parties[name].id, role) for name, role in spec.party_names])  # type: ignore[union-attr]
+            natural = f"{conflict.slug}|{data.date.isoformat()}|{data.type.value}|{data.title}"
             keys = [f"{conflict.slug}|ref:{spec.ref}"] if spec.ref else []
             keys.append(natural)
             if spec.was:
                 keys.append(f"{conflict.slug}|{spec.was[0].isoformat()}|{spec.was[1].value}|{spec.was[2]}")
             self.settle(
                 "activity", keys, label, model=Activity,
-                find=lambda s=spec: known.get((s.date, s.type, s.title)) or (known.get(s.was) if s.was else None),
-                differs=lambda a, v=values, s=spec, lk=links: _differs(a, v) or self._links_differ(a, s, lk),
-                make=lambda v=values, s=spec, lk=links: self._new_activity(conflict, v, s, lk),
-                apply=lambda a, v=values, s=spec, lk=links: self._set_activity(a, v, s, lk),
+                find=lambda s=spec: known.get(s.key) or (known.get(s.was) if s.was else None),
+                differs=lambda a, d=data: _activity_differs(a, d),
+                make=lambda d=data: activities.create_activity(self.session, conflict, d, recorded_by=None),
+                apply=lambda a, d=data: activities.update_activity(self.session, a, d, version=None),
             )  # fmt: skip
-
-    @staticmethod
-    def _links_differ(activity: Activity, spec: ActivitySpec, links: list) -> bool:
-        """Parties and sources compared as sets: their order is not a change."""
-        have_links = {(link.party_id, link.role) for link in activity.parties}
-        have_sources = {(s.citation, s.url) for s in activity.sources}
-        return have_links != {(p.id, role) for p, role in links} or have_sources != set(spec.sources)
-
-    @staticmethod
-    def _new_activity(conflict: Conflict, values: dict[str, Any], spec: ActivitySpec, links: list) -> Activity:
-        return Activity(
-            conflict_id=conflict.id, **values,
-            parties=[ActivityParty(party=p, party_id=p.id, role=role, position=i) for i, (p, role) in enumerate(links)],
-            sources=[Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(spec.sources)],
-        )  # fmt: skip
-
-    def _set_activity(self, activity: Activity, values: dict[str, Any], spec: ActivitySpec, links: list) -> None:
-        _assign(activity, values)
-        if {(link.party_id, link.role) for link in activity.parties} != {(p.id, role) for p, role in links}:
-            activity.parties = []
-            self.session.flush()  # the old links go before the new ones (same keys)
-            activity.parties = [ActivityParty(party=p, party_id=p.id, role=role, position=i) for i, (p, role) in enumerate(links)]
-        if {(s.citation, s.url) for s in activity.sources} != set(spec.sources):
-            activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(spec.sources)]
-
 
     def gone_from_the_seed(self) -> None:
         """Examples loaded once and no longer in ``seed/``: their records stay (they are the
@@ -375,7 +334,13 @@ class _Writer:
 
 @audit.through("seed")
 def apply_seed(session: Session, data: SeedData, *, update: bool = False) -> SeedReport:
-    """Write ``data`` in the session's transaction (the caller commits); returns the report."""
+    """Write ``data`` through the services, in the session's transaction (the caller commits);
+    returns the report. Every history entry names the actor ``seed``."""
+    with audit.acting_as(audit.Actor(None, ACTOR)):
+        return _apply(session, data, update=update)
+
+
+def _apply(session: Session, data: SeedData, *, update: bool) -> SeedReport:
     writer = _Writer(session, update=update)
     writer.parties_from(data)
     for cf in data.conflicts:

@@ -88,21 +88,21 @@ def _check_references(r: _Reader, cf: ConflictFile, parties: dict[str, PartySpec
     refs: set[str] = set()
     for i, a in enumerate(cf.activities):
         label = f"activity {i + 1} ({a.title!r})"
-        key = (a.date, a.type, a.title)
+        key = a.key
         if key in seen:
             r.problem(label, "title", "the same date, type and title appear twice")
         seen.add(key)
         if a.ref is not None and a.ref in refs:
             r.problem(label, "ref", f"{a.ref!r} names another activity of this file")
         refs.add(a.ref)
-        for name, _role in a.parties:
+        for name, _role in a.party_names:
             if name not in parties:
                 r.problem(label, "parties", f"no party named {name!r} is defined")
             elif name not in involved:
                 r.problem(label, "parties", f"{name!r} has no participation in this conflict")
-        outside = any(role == ActivityPartyRole.INITIATOR and name not in direct for name, role in a.parties)
+        outside = any(role == ActivityPartyRole.INITIATOR and name not in direct for name, role in a.party_names)
         try:
-            rules.incentive_applies(a.type, a.incentive, outside_initiator=outside)
+            rules.incentive_applies(a.data.type, a.data.incentive, outside_initiator=outside)
         except rules.FieldError as error:
             r.problem(label, error.field, str(error))
 

@@ -5,28 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from tracker.inputs.activity import ActivityInput
 from tracker.vocab import (
     ActivityPartyRole,
     ActivityType,
     Capacity,
     ConflictType,
     DatePrecision,
-    Effect,
-    Form,
-    Incentive,
     Leverage,
     Motive,
-    OfficialLevel,
     PartyKind,
     Phase,
-    Purpose,
     RecognitionKind,
     RecognitionStatus,
     Role,
-    Scope,
     Side,
     SupportKind,
-    Track,
 )
 
 
@@ -118,27 +112,24 @@ class RecognitionSpec:
 
 @dataclass
 class ActivitySpec:
-    date: date
-    date_precision: DatePrecision
-    end_date: date | None
-    type: ActivityType
-    track: Track
-    scope: Scope
-    official_level: OfficialLevel
-    form: Form
-    purpose: Purpose
-    effect: Effect
-    incentive: Incentive | None
-    title: str
-    description: str
-    parties: list[tuple[str, ActivityPartyRole]]
-    sources: list[tuple[str, str | None]]
-    end_date_precision: DatePrecision = DatePrecision.DAY
-    cameo_code: str | None = None
+    #: The activity, its parties named as in ``parties.yaml``.
+    data: ActivityInput
     #: A name for the example that stays when its date, type or title is corrected.
     ref: str | None = None
     #: The natural key (date, type, title) an earlier seed gave it, when a correction changed it.
     was: tuple[date, ActivityType, str] | None = None
+
+    @property
+    def key(self) -> tuple[date, ActivityType, str]:
+        return (self.data.date, self.data.type, self.data.title)
+
+    @property
+    def title(self) -> str:
+        return self.data.title
+
+    @property
+    def party_names(self) -> list[tuple[str, ActivityPartyRole]]:
+        return [(str(link.party), link.role) for link in self.data.parties]
 
 
 @dataclass

@@ -9,6 +9,8 @@ from typing import Any
 
 
 from tracker import rules
+from tracker.inputs.activity import ActivityInput
+from tracker.inputs.base import Invalid
 from tracker.seeding.records import (
     ActivitySpec,
     ConflictSpec,
@@ -19,27 +21,19 @@ from tracker.seeding.records import (
     RecognitionSpec,
 )
 from tracker.vocab import (
-    ActivityPartyRole,
     ActivityType,
     Capacity,
     ConflictType,
     DatePrecision,
-    Effect,
-    Form,
-    Incentive,
     Leverage,
     Motive,
-    OfficialLevel,
     PartyKind,
     Phase,
-    Purpose,
     RecognitionKind,
     RecognitionStatus,
     Role,
-    Scope,
     Side,
     SupportKind,
-    Track,
 )
 
 
@@ -294,60 +288,19 @@ def _read_recognition(r: _Reader, data: object, index: int) -> RecognitionSpec |
 
 
 def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
+    """One activity of a seed file, read through the activity input every door shares."""
     label = _label("activity", index, data, "title")
     data = r.record(data, label, ACTIVITY_FIELDS)
-    title = r.get(data, label, "title", _text("title"), required=True)
-    when = r.get(data, label, "date", lambda v: rules.partial_date(_string(v)), required=True)
-    end, end_precision = _split(r.get(data, label, "end_date", _partial_end))  # "1995": to its last day
-    if when:
-        try:
-            rules.date_order(when[0], end)
-        except rules.RuleError as error:
-            r.problem(label, "end_date", str(error))
-            return None
-    parties = []
-    for i, item in enumerate(r.many(data, label, "parties", lambda v: v)):
-        plabel = f"{label} party {i + 1}"
-        item = r.record(item, plabel, {"party", "role"})
-        name = r.get(item, plabel, "party", _text("name"), required=True)
-        role = r.get(item, plabel, "role", _vocab(ActivityPartyRole), required=True)
-        if name and role:
-            parties.append((name, role))
-    sources = []
-    raw_sources = data.get("sources") or []
-    for i, item in enumerate(raw_sources if isinstance(raw_sources, list) else []):
-        item = r.record(item, f"{label} source {i + 1}", {"citation", "url"})
-        try:
-            sources.append(rules.source(_string(item.get("citation")), item.get("url")))
-        except rules.RuleError as error:
-            r.problem(label, f"sources[{i + 1}]", str(error))
-    if not sources:
-        r.problem(label, "sources", "an activity needs at least one source")
-    spec = ActivitySpec(
-        date=when[0] if when else None,
-        date_precision=when[1] if when else None,
-        end_date=end,
-        end_date_precision=end_precision,
-        type=r.get(data, label, "type", _vocab(ActivityType), required=True),
-        track=r.get(data, label, "track", _vocab(Track), required=True),
-        scope=r.get(data, label, "scope", _vocab(Scope), required=True),
-        official_level=r.get(data, label, "official_level", _vocab(OfficialLevel), required=True),
-        form=r.get(data, label, "form", _vocab(Form), required=True),
-        purpose=r.get(data, label, "purpose", _vocab(Purpose), required=True),
-        effect=r.get(data, label, "effect", _vocab(Effect), required=True),
-        incentive=r.get(data, label, "incentive", _vocab(Incentive)),
-        title=title,
-        description=r.get(data, label, "description", _text("description"), default=""),
-        parties=parties,
-        sources=sources,
-    )
+    given = {k: v for k, v in data.items() if k in ACTIVITY_FIELDS - {"ref", "was"}}
+    ref = r.get(data, label, "ref", rules.slug)
+    was = _read_was(r, data.get("was"), label)
     try:
-        spec.cameo_code = rules.cameo_code(_string(data.get("cameo_code")), spec.type)
-    except rules.RuleError as error:
-        r.problem(label, "cameo_code", str(error))
-    spec.ref = r.get(data, label, "ref", rules.slug)
-    spec.was = _read_was(r, data.get("was"), label)
-    return spec
+        activity = ActivityInput.parse(given)
+    except Invalid as invalid:
+        for problem in invalid.problems:
+            r.problem(label, problem.field, problem.message)
+        return None
+    return ActivitySpec(activity, ref=ref, was=was)
 
 
 def _read_was(r: _Reader, data: object, label: str) -> tuple[date, ActivityType, str] | None:

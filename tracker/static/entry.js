@@ -10,6 +10,9 @@
   }
 
   const names = document.getElementById("party-names");
+  // What the lists append to a party not yet in the conflict: typing the bare name finds it too.
+  const SUFFIX = ((document.getElementById("new-party") || {}).dataset || {}).suffix || "";
+  const bare = (text) => (SUFFIX && text.endsWith(SUFFIX) ? text.slice(0, -SUFFIX.length) : text).trim().toLowerCase();
   const NO_SUCH = "No such party: pick one from the list, or create it with “New party”.";
 
   // A type-ahead picker over a party <select>: typing filters the party names; the select,
@@ -29,8 +32,8 @@
     const chosen = select.options[select.selectedIndex];
     input.value = chosen && chosen.value !== "0" && chosen.value !== "" ? chosen.text : "";
     const sync = () => {
-      const typed = input.value.trim().toLowerCase();
-      const match = [...select.options].find((o) => o.value !== "0" && o.value !== "" && o.text.toLowerCase() === typed);
+      const typed = bare(input.value);
+      const match = [...select.options].find((o) => o.value !== "0" && o.value !== "" && bare(o.text) === typed);
       select.value = match ? match.value : select.options[0].value;
       input.setCustomValidity(match || !typed ? "" : NO_SUCH);
     };
@@ -45,6 +48,19 @@
   let lastPicker = null;
   const PICKERS = "select.js-party-picker, form[data-party-select] select[name=party]";
   document.querySelectorAll(PICKERS).forEach(picker);
+
+  // A name that matches no party is never dropped silently: saving stops at it and says why.
+  document.querySelectorAll("form").forEach((form) => {
+    if (!form.querySelector(".js-picker-input")) return;
+    form.addEventListener("submit", (event) => {
+      const unknown = [...form.querySelectorAll(".js-picker-input")].find((el) => !el.validity.valid);
+      if (!unknown) return;
+      event.preventDefault();
+      unknown.classList.add("is-invalid");
+      unknown.focus();
+      unknown.reportValidity();
+    });
+  });
 
   // "Add a party" / "Add a source": one more row, numbered after the last.
   document.querySelectorAll("[data-rows]").forEach((set) => {
