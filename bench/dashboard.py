@@ -29,12 +29,13 @@ from tracker.extensions import db
 
 def _login(app, client) -> None:  # noqa: ANN001
     from tracker.models import User
+    from tracker.inputs.records import UserInput
     from tracker.users import create_user
     from tracker.vocab import UserRole
 
     with app.app_context():
         if db.session.scalar(sa.select(User.id).where(User.email == "bench@example.org")) is None:
-            create_user(db.session, email="bench@example.org", role=UserRole.VIEWER, password="bench-password-1")
+            create_user(db.session, UserInput(email="bench@example.org", role=UserRole.VIEWER), password="bench-password-1")
             db.session.commit()
     client.post("/login", data={"email": "bench@example.org", "password": "bench-password-1"})
 

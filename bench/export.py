@@ -69,12 +69,13 @@ from tracker import create_app
 app = create_app({"ENV_NAME": "testing", "DATABASE_URL": sys.argv[1], "WTF_CSRF_ENABLED": False})
 from tracker.extensions import db
 from tracker.models import User
+from tracker.inputs.records import UserInput
 from tracker.users import create_user
 from tracker.vocab import UserRole
 import sqlalchemy as sa
 with app.app_context():
     if db.session.scalar(sa.select(User.id).where(User.email == "bench@example.org")) is None:
-        create_user(db.session, email="bench@example.org", role=UserRole.VIEWER, password="bench-password-1")
+        create_user(db.session, UserInput(email="bench@example.org", role=UserRole.VIEWER), password="bench-password-1")
         db.session.commit()
 client = app.test_client()
 client.post("/login", data={"email": "bench@example.org", "password": "bench-password-1"})

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from tests.factories import make_party
 from tracker import rules
+from tracker.inputs.records import PartyInput, RecognitionInput
 from tracker.models import Party, Recognition
 from tracker.parties import service
-from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus
+from tracker.vocab import PartyKind, RecognitionStatus
 
 
 @pytest.fixture
@@ -32,8 +33,8 @@ def cast(session: Session) -> dict[str, Party]:
     return made
 
 
-def _values(recognizer: Party, recognized: Party) -> dict:
-    return {"recognizer_id": recognizer.id, "recognized_id": recognized.id, "status": RecognitionKind.FULL, "since": date(1992, 1, 1)}
+def _values(recognizer: Party, recognized: Party) -> RecognitionInput:
+    return RecognitionInput.parse({"recognizer": recognizer.id, "recognized": recognized.id, "status": "full", "since": "1992-01-01"})
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ def test_a_party_with_recognitions_keeps_a_kind_they_allow(session: Session, cas
     de_facto = cast["de_facto"]
     values = {"name": de_facto.name, "kind": PartyKind.ARMED_GROUP, "recognition_status": RecognitionStatus.NOT_APPLICABLE}
     with pytest.raises(rules.FieldError, match="has recognitions") as refused:
-        service.update_party(session, de_facto, values, version=de_facto.version)
+        service.update_party(session, de_facto, PartyInput.parse(values), version=de_facto.version)
     assert refused.value.field == "kind"
     session.rollback()
     # Behind the service, the database carries the change to the edge and refuses it.
@@ -94,8 +95,10 @@ def test_a_party_with_recognitions_keeps_a_kind_they_allow(session: Session, cas
         session.flush()
     session.rollback()
     # A kind the edges allow is fine, and the edge follows it.
-    service.update_party(session, de_facto, values | {"kind": PartyKind.STATE, "recognition_status": RecognitionStatus.PARTIALLY_RECOGNIZED},
-                         version=de_facto.version)  # fmt: skip
+    service.update_party(
+        session, de_facto, PartyInput.parse(values | {"kind": PartyKind.STATE, "recognition_status": RecognitionStatus.PARTIALLY_RECOGNIZED}),
+        version=de_facto.version,
+    )  # fmt: skip
     session.commit()
     assert session.scalars(sa.select(Recognition.recognized_kind)).one() == PartyKind.STATE
 

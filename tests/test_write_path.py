@@ -18,6 +18,7 @@ from tracker.activities import service
 from tracker.exports import columns
 from tracker.inputs.activity import ActivityInput, PartyLink, SourceRef
 from tracker.inputs.base import Invalid
+from tracker.inputs.records import PartyInput
 from tracker.models import Activity, AuditEntry, Conflict, Party
 from tracker.rules import as_sentence
 from tracker.seeding import SeedError, load_seed
@@ -156,7 +157,7 @@ def test_a_party_name_differing_only_in_case_is_refused_at_every_door(alpha: Con
 
     parties = session.scalar(sa.select(sa.func.count()).select_from(Party))
     with pytest.raises(FieldError, match="“Alphaland” already exists"):
-        create_party(session, {"name": "ALPHALAND", "kind": "state", "recognition_status": "recognized"})
+        create_party(session, PartyInput.parse({"name": "ALPHALAND", "kind": "state", "recognition_status": "recognized"}))
     session.rollback()
     auth.login("analyst")
     answer = client.post("/parties/quick", data={"name": "alphaland", "kind": "state", "recognition_status": "recognized"},

@@ -13,6 +13,7 @@ from flask import Flask
 from tracker.extensions import db
 from tracker.models import Conflict, User
 from tracker.rules import RuleError
+from tracker.inputs.records import UserInput
 from tracker.users import create_user
 from tracker.vocab import PartyKind, UserRole
 
@@ -83,9 +84,7 @@ def seed_command(directory: Path | None, check: bool, update: bool) -> None:
 def create_user_command(email: str, role: str, name: str, password: str) -> None:
     """Create a user account."""
     try:
-        user = create_user(
-            db.session, email=email, role=UserRole(role), password=password, name=name
-        )
+        user = create_user(db.session, UserInput.parse({"email": email, "role": role, "name": name}), password=password)
         db.session.commit()
     except RuleError as error:
         db.session.rollback()
@@ -143,18 +142,13 @@ def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate
 def reset_password_command(email: str) -> None:
     """Give an account (a lost first admin, say) a temporary password, printed once, to be
     changed at the next sign-in; every session of the account ends."""
-    from tracker import audit
-    from tracker.users import set_password, temporary_password
-    from tracker.vocab import AuditAction
+    from tracker.users import change_password, temporary_password
 
     user = db.session.scalars(sa.select(User).where(User.email == email.strip().lower())).one_or_none()
     if user is None:
         raise click.ClickException(f"no account has the e-mail {email!r}")
-    before = audit.snapshot(user)
     password = temporary_password()
-    set_password(user, password, temporary=True)
-    user.active = True
-    audit.record(db.session, AuditAction.UPDATE, user, before)
+    change_password(db.session, user, password, temporary=True)
     db.session.commit()
     click.echo(f"Temporary password for {user.email}: {password}")
     click.echo("(shown once; it must be changed at the next sign-in).")
@@ -187,7 +181,7 @@ def first_admin_command(email: str) -> None:
         click.echo("Users exist already: sign in with your account (an admin adds more under Users).")
         return
     password = secrets.token_urlsafe(12)
-    create_user(db.session, email=email, role=UserRole.ADMIN, password=password, name="First admin")
+    create_user(db.session, UserInput(email=email, role=UserRole.ADMIN, name="First admin"), password=password)
     db.session.commit()
     click.echo(f"Created the first admin. Sign in as {email} with the password {password}")
     click.echo("(shown once: note it, then add named accounts under Users).")

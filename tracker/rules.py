@@ -47,6 +47,7 @@ MAX_LENGTH = {
     "external_id": 40,
     "pax_process": 120,
     "email": 254,
+    "user_name": 120,
     "cameo_code": 4,
 }
 
@@ -270,3 +271,24 @@ def incentive_applies(kind: ActivityType | None, incentive: Incentive | None, *,
             "fighting between the direct parties is context and carries no incentive; a stick by force "
             "is an outside party's (give it as the initiator)",
         )
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 10
+
+
+def email(value: object) -> str:
+    """Trimmed, lower-case, and shaped like an address."""
+    if not isinstance(value, str):
+        raise RuleError(f"expected an e-mail address, got {value!r}")
+    address = value.strip().lower()
+    if not _EMAIL.match(address) or len(address) > MAX_LENGTH["email"]:
+        raise RuleError(f"{address!r} is not an e-mail address")
+    return address
+
+
+def password(value: object) -> str:
+    """A password long enough to resist guessing."""
+    if not isinstance(value, str) or len(value) < MIN_PASSWORD_LENGTH:
+        raise FieldError("password", f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return value

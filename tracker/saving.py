@@ -61,9 +61,9 @@ def update(
 ) -> Any:
     """Change ``obj`` with ``apply(obj)`` if ``version`` is still current; audit the change."""
     before = audit.snapshot(obj)
-    current = obj.version
+    current = getattr(obj, "version", None)  # a user has no version
     apply(obj)
-    if version is not None and version != current:
+    if version is not None and current is not None and version != current:
         changes = {k: [mine, theirs] for k, (theirs, mine) in audit.diff(before, audit.snapshot(obj)).items()}
         session.rollback()
         raise StaleEdit(changes, current)
@@ -71,7 +71,7 @@ def update(
         _flush(session)
     except StaleDataError:
         session.rollback()
-        raise StaleEdit({}, current + 1) from None
+        raise StaleEdit({}, (current or 0) + 1) from None
     audit.record(session, AuditAction.UPDATE, obj, before)
     return obj
 

@@ -1,8 +1,8 @@
-"""User accounts: creation and password checks (the rules live here, not in forms)."""
+"""User accounts: the only writer of users (audited through ``saving``; the caller commits).
+Passwords are hashed with scrypt; changing one ends the user's other sessions."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import UTC, datetime
 
@@ -10,57 +10,60 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker import rules, saving
+from tracker.inputs.records import UserInput
 from tracker.models import User
-from tracker.rules import RuleError
-from tracker.vocab import UserRole
-
-MIN_PASSWORD_LENGTH = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+from tracker.rules import FieldError
 
 
-def normalize_email(email: str) -> str:
-    """Trimmed, lower-case, and shaped like an address; ``RuleError`` otherwise."""
-    email = (email or "").strip().lower()
-    if not _EMAIL.match(email) or len(email) > 254:
-        raise RuleError(f"{email!r} is not an e-mail address")
-    return email
+def create_user(session: Session, data: UserInput, *, password: str, temporary: bool = False) -> User:
+    """A new account with a scrypt-hashed password (``temporary``: to change at sign-in)."""
+    data = data.checked()
+    rules.password(password)
+    if session.scalar(sa.select(User.id).where(User.email == data.email)) is not None:
+        raise FieldError("email", f"a user with the e-mail {data.email} already exists")
+    user = User(**data.columns(), password_hash="", session_epoch=0)
+    _set_password(user, password, temporary=temporary)
+    user.session_epoch = 0
+    return saving.create(session, user)
 
 
-def check_password(password: str) -> str:
-    """A password long enough to resist guessing."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise RuleError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-    return password
+def update_user(session: Session, user: User, data: UserInput, *, by: User | None) -> User:
+    """Change a user's name, role or status; deactivating ends their sessions. No admin removes
+    their own admin rights or deactivates themselves (``by``: who makes the change)."""
+    data = data.checked()
+    if by is not None and user.id == by.id and (data.role != user.role or not data.active):
+        raise FieldError("role", "you cannot remove your own admin rights or deactivate yourself")
+    if data.email != user.email and session.scalar(sa.select(User.id).where(User.email == data.email, User.id != user.id)):
+        raise FieldError("email", f"a user with the e-mail {data.email} already exists")
+
+    def apply(target: User) -> None:
+        if target.active and not data.active:
+            target.session_epoch += 1
+        for name, value in data.columns().items():
+            setattr(target, name, value)
+
+    return saving.update(session, user, apply, version=None)
 
 
-def create_user(
-    session: Session, *, email: str, role: UserRole, password: str, name: str = ""
-) -> User:
-    """Add a user with a scrypt-hashed password; the caller commits."""
-    email = normalize_email(email)
-    check_password(password)
-    if session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise RuleError(f"a user with the e-mail {email} already exists")
-    user = User(
-        email=email,
-        name=name.strip(),
-        role=role,
-        password_hash=generate_password_hash(password),
-        active=True,
-        session_epoch=0,
-    )
-    session.add(user)
-    return user
-
-
-def set_password(user: User, password: str, *, temporary: bool = False) -> None:
+def change_password(session: Session, user: User, password: str, *, temporary: bool = False) -> User:
     """A new password for ``user``; every session of theirs ends (the epoch moves on). A
-    ``temporary`` one must be changed at the next sign-in. The caller audits and commits."""
-    check_password(password)
+    ``temporary`` one must be changed at the next sign-in, and reactivates the account."""
+    rules.password(password)
+
+    def apply(target: User) -> None:
+        _set_password(target, password, temporary=temporary)
+        if temporary:
+            target.active = True
+
+    return saving.update(session, user, apply, version=None)
+
+
+def _set_password(user: User, password: str, *, temporary: bool) -> None:
     user.password_hash = generate_password_hash(password)
     user.must_change_password = temporary
     user.password_changed_at = datetime.now(UTC)
-    user.session_epoch += 1
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def temporary_password() -> str:

@@ -1,4 +1,5 @@
-"""Sign-in and user-management forms; the rules they apply live in ``tracker.users``."""
+"""Sign-in and user-management forms; the rules they apply live in ``tracker.rules`` and the
+user input (``tracker.inputs.records.UserInput``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from tracker.forms.validators import rule
-from tracker.users import check_password, normalize_email
+from tracker import rules
+from tracker.forms.inputs import InputForm
+from tracker.inputs.records import UserInput
 from tracker.vocab import UserRole
 
 
@@ -17,13 +20,15 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class NewUserForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), rule(normalize_email)])
+class NewUserForm(InputForm):
+    input_type = UserInput
+
+    email = EmailField("E-mail", validators=[DataRequired(), rule(rules.email)])
     name = StringField("Name", validators=[Length(max=120)])
     role = SelectField("Role", choices=UserRole.choices(), default=UserRole.ANALYST.value)
     password = PasswordField(
         "Initial password",
-        validators=[DataRequired(), rule(check_password)],
+        validators=[DataRequired(), rule(rules.password)],
         description="At least 10 characters. Give it to the user through a separate channel.",
         render_kw={"autocomplete": "new-password"},
     )
@@ -33,14 +38,18 @@ class NewUserForm(FlaskForm):
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)],
                             render_kw={"autocomplete": "current-password"})  # fmt: skip
-    password = PasswordField("New password", validators=[DataRequired(), rule(check_password)],
+    password = PasswordField("New password", validators=[DataRequired(), rule(rules.password)],
                              description="At least 10 characters.", render_kw={"autocomplete": "new-password"})  # fmt: skip
     repeat = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", "The two new passwords differ.")],
                            render_kw={"autocomplete": "new-password"})  # fmt: skip
     submit = SubmitField("Change password")
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(InputForm):
+    input_type = UserInput
+
+    email = EmailField("E-mail", validators=[DataRequired(), rule(rules.email)])
+    name = StringField("Name", validators=[Length(max=120)])
     role = SelectField("Role", choices=UserRole.choices())
     active = BooleanField("Active", description="Deactivating ends every session of the user.")
     submit = SubmitField("Save")

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from tracker import audit
 from tracker.auth.access import is_safe_next, requires
 from tracker.auth.forms import EditUserForm, NewUserForm, PasswordForm, SignInForm
 from tracker.extensions import db
@@ -15,8 +14,8 @@ from tracker.forms.common import ConfirmForm
 from tracker.forms.handling import submit
 from tracker.models import User
 from tracker.rules import FieldError
-from tracker.users import create_user, set_password, temporary_password, verify_password
-from tracker.vocab import AuditAction, UserRole
+from tracker.users import change_password as change_password_of
+from tracker.users import create_user, temporary_password, update_user, verify_password
 
 bp = Blueprint("auth", __name__)
 
@@ -63,9 +62,7 @@ def change_password() -> str | Response:
             raise FieldError("current", "this is not your current password")
         if verify_password(user, form.password.data):
             raise FieldError("password", "choose a password other than the current one")
-        before = audit.snapshot(user)
-        set_password(user, form.password.data)
-        audit.record(db.session, AuditAction.UPDATE, user, before)
+        change_password_of(db.session, user, form.password.data)
         return url_for("conflicts.index")
 
     response = submit(form, save, done="Your password is changed; your other sessions have ended.")
@@ -84,10 +81,8 @@ def reset_password(user_id: int) -> str | Response:
     user = db.session.get(User, user_id) or abort(404, description="No such user.")
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The reset form was not valid; please try again.")
-    before = audit.snapshot(user)
     password = temporary_password()
-    set_password(user, password, temporary=True)
-    audit.record(db.session, AuditAction.UPDATE, user, before)
+    change_password_of(db.session, user, password, temporary=True)
     db.session.commit()
     return render_template("admin/temporary_password.html", user=user, password=password)
 
@@ -107,14 +102,7 @@ def new_user() -> str | Response:
     form = NewUserForm()
 
     def save() -> str:
-        user = create_user(
-            db.session,
-            email=form.email.data,
-            role=UserRole(form.role.data),
-            password=form.password.data,
-            name=form.name.data or "",
-        )
-        audit.record(db.session, AuditAction.CREATE, user)
+        create_user(db.session, form.parsed, password=form.password.data)
         return url_for("auth.users")
 
     return submit(form, save, done="User created.") or render_template(
@@ -130,14 +118,7 @@ def edit_user(user_id: int) -> str | Response:
     form = EditUserForm(obj=user)
 
     def save() -> str:
-        if user.id == current_user.id and (form.role.data != UserRole.ADMIN or not form.active.data):
-            raise FieldError("role", "you cannot remove your own admin rights or deactivate yourself")
-        before = audit.snapshot(user)
-        user.role = UserRole(form.role.data)
-        if user.active and not form.active.data:
-            user.session_epoch += 1
-        user.active = bool(form.active.data)
-        audit.record(db.session, AuditAction.UPDATE, user, before)
+        update_user(db.session, user, form.parsed, by=db.session.get(User, current_user.id))
         return url_for("auth.users")
 
     return submit(form, save, done="User saved.") or render_template(

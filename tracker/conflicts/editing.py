@@ -11,7 +11,7 @@ from tracker.conflicts import service
 from tracker.conflicts.forms import ConflictForm, NewConflictForm, PhaseForm
 from tracker.conflicts.views import bp
 from tracker.extensions import db
-from tracker.forms.fields import partial_date_values, show_partial_dates
+from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.rules import format_partial_date
 from tracker.models import Conflict, PhaseChange
@@ -28,11 +28,6 @@ def conflict_or_404(slug: str) -> Conflict:
 _DATES = ("start_date", "end_date")
 
 
-def _values(form: ConflictForm) -> dict:
-    dates = partial_date_values(form, *_DATES)  # each date and its precision
-    return {name: form[name].data for name in service.FIELDS if name not in dates} | dates
-
-
 @bp.route("/conflicts/new", methods=["GET", "POST"])
 @requires("edit")
 def new() -> str | Response:
@@ -40,10 +35,7 @@ def new() -> str | Response:
     form = NewConflictForm()
 
     def save() -> str:
-        since, since_precision = form.phase_since.data
-        conflict = service.create_conflict(
-            db.session, _values(form), phase=form.phase.data, since=since, since_precision=since_precision
-        )
+        conflict = service.create_conflict(db.session, form.parsed.conflict(), first_phase=form.parsed.first_phase())
         return url_for("conflicts.detail", slug=conflict.slug)
 
     return submit(form, save, done="Conflict recorded.") or render_template(
@@ -62,7 +54,7 @@ def edit(slug: str) -> str | Response:
         show_partial_dates(form, conflict, *_DATES)
 
     def save() -> str:
-        service.update_conflict(db.session, conflict, _values(form), version=form.version.data)
+        service.update_conflict(db.session, conflict, form.parsed, version=form.version.data)
         return url_for("conflicts.detail", slug=conflict.slug)
 
     return submit(form, save) or render_template(
@@ -81,10 +73,7 @@ def new_phase(slug: str) -> str | Response:
     form = PhaseForm()
 
     def save() -> str:
-        since, since_precision = form.since.data
-        service.add_phase(
-            db.session, conflict, phase=form.phase.data, since=since, since_precision=since_precision, note=form.note.data
-        )
+        service.add_phase(db.session, conflict, form.parsed)
         return url_for("conflicts.detail", slug=slug)
 
     return submit(form, save, done="Phase change recorded.") or render_template(
@@ -114,8 +103,7 @@ def edit_phase(phase_id: int) -> str | Response:
         show_partial_dates(form, change, "since")
 
     def save() -> str:
-        values = {"phase": form.phase.data, "note": form.note.data} | partial_date_values(form, "since")
-        service.update_phase(db.session, change, values, version=form.version.data)
+        service.update_phase(db.session, change, form.parsed, version=form.version.data)
         return url_for("conflicts.detail", slug=conflict.slug, _anchor="phases-heading")
 
     return submit(form, save, done="Phase change saved.") or render_template(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
+
 from tracker import rules
 from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field
-from tracker.forms.validators import not_before, rule
+from tracker.forms.inputs import InputForm
+from tracker.forms.validators import rule
+from tracker.inputs.records import ConflictInput, NewConflictInput, PhaseInput
 from tracker.vocab import ConflictType, Phase
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(InputForm):
+    input_type = ConflictInput
+
     name = text_field("Name", "name", required=True)
     slug = text_field(
         "Short name in URLs",
@@ -22,7 +26,7 @@ class ConflictForm(FlaskForm):
     region = text_field("Region", "region", required=True)
     start_date = partial_date_field("Start date")
     end_date = partial_date_field(
-        "End date", required=False, end=True, description="Leave empty while the conflict goes on.", check=not_before("start_date")
+        "End date", required=False, end=True, description="Leave empty while the conflict goes on."
     )
     summary = text_field("Summary", "summary", area=True)
     ucdp_id = text_field("UCDP conflict id", "external_id")
@@ -36,11 +40,15 @@ class ConflictForm(FlaskForm):
 
 
 class NewConflictForm(ConflictForm):
+    input_type = NewConflictInput
+
     phase = vocab_field(Phase, "Current phase", description="Where the conflict stands in its life cycle now.")
     phase_since = partial_date_field("In that phase since")
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(InputForm):
+    input_type = PhaseInput
+
     phase = vocab_field(Phase, "Phase")
     since = partial_date_field("Since")
     note = text_field("Note", "note", area=True)

@@ -11,45 +11,28 @@ from sqlalchemy.orm import Session
 from tracker import saving
 from tracker.models import Activity, Conflict, Participation, PhaseChange
 from tracker.rules import FieldError
-from tracker.vocab import DatePrecision, Phase
-
-FIELDS = ("name", "slug", "type", "region", "start_date", "start_date_precision", "end_date", "end_date_precision",
-          "summary", "ucdp_id", "acled_id", "pax_process")  # fmt: skip
-
+from tracker.inputs.records import ConflictInput, PhaseInput
 
 def _check_unique(session: Session, values: dict[str, Any], exclude_id: int | None) -> None:
     saving.ensure_unique(session, Conflict.slug, values["slug"], exclude_id=exclude_id, field="slug")
     saving.ensure_unique(session, Conflict.name, values["name"], exclude_id=exclude_id, field="name")
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    out = {k: values.get(k) for k in FIELDS}
-    for optional in ("ucdp_id", "acled_id", "pax_process"):
-        out[optional] = out[optional] or None
-    out["summary"] = out["summary"] or ""
-    for precision in ("start_date_precision", "end_date_precision"):
-        out[precision] = out[precision] or DatePrecision.DAY
-    return out
-
-
-def create_conflict(
-    session: Session, values: dict[str, Any], *, phase: Phase | None = None, since: date | None = None,
-    since_precision: DatePrecision = DatePrecision.DAY,
-) -> Conflict:  # fmt: skip
-    """A new conflict, with its first phase when ``phase`` is given (the seed adds its phases after)."""
-    values = _clean(values)
+def create_conflict(session: Session, data: ConflictInput, *, first_phase: PhaseInput | None = None) -> Conflict:
+    """A new conflict, with the phase it is in when ``first_phase`` is given (the seed adds its
+    phases after)."""
+    values = data.checked().columns()
     _check_unique(session, values, None)
     conflict = saving.create(session, Conflict(**values, phases=[], participations=[], activities=[]))
-    if phase is not None and since is not None:
-        add_phase(session, conflict, phase=phase, since=since, since_precision=since_precision, note="")
+    if first_phase is not None:
+        add_phase(session, conflict, first_phase)
     return conflict
 
 
-def update_conflict(session: Session, conflict: Conflict, values: dict[str, Any], *, version: int | None) -> Conflict:
+def update_conflict(session: Session, conflict: Conflict, data: ConflictInput, *, version: int | None) -> Conflict:
     """Change a conflict's fields, unless someone saved it since ``version``."""
-    values = _clean(values)
+    values = data.checked().columns()
     _check_unique(session, values, conflict.id)
-
     return saving.update_fields(session, conflict, values, version=version)
 
 
@@ -61,23 +44,18 @@ def _check_phase_date(session: Session, conflict_id: int, since: date, exclude_i
         raise FieldError("since", f"a phase change is already recorded on {since.isoformat()}")
 
 
-def add_phase(
-    session: Session, conflict: Conflict, *, phase: Phase, since: date, note: str, since_precision: DatePrecision = DatePrecision.DAY
-) -> PhaseChange:
-    """Record that the conflict entered ``phase`` on ``since`` (known to ``since_precision``)."""
-    _check_phase_date(session, conflict.id, since, None)
-    change = PhaseChange(conflict_id=conflict.id, phase=phase, since=since, since_precision=since_precision, note=note or "")
-    return saving.create(session, change)
+def add_phase(session: Session, conflict: Conflict, data: PhaseInput) -> PhaseChange:
+    """Record that the conflict entered a phase on a date."""
+    values = data.checked().columns()
+    _check_phase_date(session, conflict.id, values["since"], None)
+    return saving.create(session, PhaseChange(conflict_id=conflict.id, **values))
 
 
-def update_phase(session: Session, change: PhaseChange, values: dict[str, Any], *, version: int | None) -> PhaseChange:
+def update_phase(session: Session, change: PhaseChange, data: PhaseInput, *, version: int | None) -> PhaseChange:
     """Correct a phase change (its phase, date or note), unless someone saved it since ``version``."""
-    clean = {
-        "phase": values["phase"], "since": values["since"],
-        "since_precision": values.get("since_precision") or DatePrecision.DAY, "note": values.get("note") or "",
-    }  # fmt: skip
-    _check_phase_date(session, change.conflict_id, clean["since"], change.id)
-    return saving.update_fields(session, change, clean, version=version)
+    values = data.checked().columns()
+    _check_phase_date(session, change.conflict_id, values["since"], change.id)
+    return saving.update_fields(session, change, values, version=version)
 
 
 def delete_phase(session: Session, change: PhaseChange) -> None:

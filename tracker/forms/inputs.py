@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField
+from wtforms import Field, FieldList, FormField, SelectField
 
 from tracker.inputs.base import Invalid
 from tracker.rules import as_sentence
@@ -75,8 +75,14 @@ class InputForm(FlaskForm):
     parsed: Any = None
 
     def raw(self) -> dict[str, Any]:
-        """The entries as the input reads them."""
-        raise NotImplementedError
+        """The entries as the input reads them: each field of the input's table that the form
+        has (a party list's "Choose…", 0, is no party)."""
+        raw = {}
+        for name in self.input_type.SPEC:
+            if name in self._fields:
+                value = self._fields[name].data
+                raw[name] = None if isinstance(self._fields[name], SelectField) and value == 0 else value
+        return raw
 
     def locate(self, path: str) -> str:
         """The form's path for a problem of the input (rows of a list may be left empty)."""

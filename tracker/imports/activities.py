@@ -22,6 +22,7 @@ from tracker.imports.reader import Problems, Unreadable, decode, records
 from tracker.models import Activity, ActivityParty, Conflict, Participation, Party
 from tracker.inputs.activity import COLUMNS, FIELDS, ActivityInput
 from tracker.inputs.base import Invalid
+from tracker.inputs.records import PartyInput
 from tracker.vocab import ActivityPartyRole, ActivityType, PartyKind, RecognitionStatus, Role
 
 ROLE_COLUMNS = {"initiators": ActivityPartyRole.INITIATOR, "targets": ActivityPartyRole.TARGET,
@@ -219,8 +220,8 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
         status = {PartyKind.STATE: RecognitionStatus.RECOGNIZED, PartyKind.STATE_LIKE: RecognitionStatus.UNRECOGNIZED}.get(
             kind, RecognitionStatus.NOT_APPLICABLE
         )
-        create_party(session, {"name": name, "kind": kind, "recognition_status": status,
-                               "description": "Created by a CSV import; check its kind and recognition status."})  # fmt: skip
+        create_party(session, PartyInput(name=name, kind=kind, recognition_status=status,
+                                         description="Created by a CSV import; check its kind and recognition status."))  # fmt: skip
     names = {name for row in result.rows for name, _ in row.party_names}
     ids = dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
     counts = {"created": 0, "updated": 0, "skipped": 0, "unchanged": 0}

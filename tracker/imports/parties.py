@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,13 +13,14 @@ from tracker.exports.csvfile import restore
 from tracker.imports.reader import Plan, Problems, Unreadable, decode, records
 from tracker.models import Party
 from tracker.parties import service
-from tracker.vocab import PartyKind, RecognitionStatus
+from tracker.inputs.base import Invalid
+from tracker.inputs.records import PartyInput
 
 
 @dataclass
 class PartyRow:
     line: int
-    values: dict[str, Any]
+    data: PartyInput
     action: str = "create"
     existing_id: int | None = None
 
@@ -31,27 +31,14 @@ class PartyPlan(Plan):
 
 
 def _read(line: int, raw: dict[str, str], problems: Problems) -> PartyRow | None:
-    before = problems.total
-    values: dict[str, Any] = {}
-    parsers = {
-        "name": lambda v: rules.text(v, "name", required=True),
-        "full_name": lambda v: rules.text(v, "full_name") or None,
-        "kind": lambda v: rules.vocab(PartyKind, v),
-        "recognition_status": lambda v: rules.vocab(RecognitionStatus, v),
-        "country_code": rules.country_code,
-        "description": lambda v: rules.text(v, "description"),
-    }
-    for name, parse in parsers.items():
-        try:
-            values[name] = parse(restore(raw.get(name, "") or "").strip())
-        except rules.RuleError as error:
-            problems.add(line, name, str(error))
-    if problems.total == before:
-        try:
-            rules.recognition_status(values["kind"], values["recognition_status"])
-        except rules.RuleError as error:
-            problems.add(line, "recognition_status", str(error))
-    return PartyRow(line, values) if problems.total == before else None
+    """One CSV row mapped onto the party input; its problems come back by column."""
+    given = {name: restore(raw.get(name, "") or "").strip() for name in PartyInput.SPEC}
+    try:
+        return PartyRow(line, PartyInput.parse(given))
+    except Invalid as invalid:
+        for problem in invalid.problems:
+            problems.add(line, problem.field, problem.message)
+        return None
 
 
 def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan:
@@ -64,11 +51,11 @@ def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan
     if not found and not result.problems:
         result.fatal = "The file has a header but no rows."
         return result
-    names = [r.values["name"] for r in found]
+    names = [r.data.name for r in found]
     existing = dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
     seen: dict[str, int] = {}
     for row in found:
-        name = row.values["name"]
+        name = row.data.name
         if name in seen:
             result.problems.add(row.line, "name", f"repeats line {seen[name]}")
             continue
@@ -87,10 +74,10 @@ def apply(session: Session, result: PartyPlan) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "skipped": 0}
     for row in result.rows:
         if row.action == "create":
-            service.create_party(session, row.values)
+            service.create_party(session, row.data)
             counts["created"] += 1
         elif row.action == "update":
-            service.update_party(session, session.get(Party, row.existing_id), row.values, version=None)
+            service.update_party(session, session.get(Party, row.existing_id), row.data, version=None)
             counts["updated"] += 1
         else:
             counts["skipped"] += 1

@@ -137,6 +137,14 @@ def end_date(value: object) -> tuple[date, DatePrecision]:
     return rules.partial_end(as_text(value))
 
 
+def party_ref(value: object) -> int | str:
+    """A party: its id (a number), or its name (text) where a door names parties, to be
+    resolved to an id before a service is called."""
+    if isinstance(value, str):
+        return rules.text(value, "name", required=True)
+    return record_id(value)
+
+
 def record_id(value: object) -> int:
     """Another record's id: a positive integer (``True`` is not one)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:

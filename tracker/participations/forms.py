@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.validators import Optional
 
 from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field, vocab_multi_field
-from tracker.forms.validators import not_before
+from tracker.forms.inputs import InputForm
+from tracker.inputs.records import ParticipationInput
 from tracker.parties.forms import party_select
 from tracker.vocab import Capacity, Leverage, Motive, Role, Side, SupportKind
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(InputForm):
+    input_type = ParticipationInput
+
     party = party_select("Party")
     role = vocab_field(Role, "Role", description="Direct party; supporter of one side; or third party (mediator, facilitator, ...).")
     side = vocab_field(Side, "Side", required=False, description="For a direct party: its camp. In a conflict within a "
@@ -24,7 +26,7 @@ class ParticipationForm(FlaskForm):
     motives = vocab_multi_field(Motive, "Motives", description="Why the third party intervenes.")
     leverage = vocab_field(Leverage, "Leverage", required=False)
     since = partial_date_field("From", required=False)
-    until = partial_date_field("Until", required=False, end=True, check=not_before("since"))
+    until = partial_date_field("Until", required=False, end=True)
     notes = text_field("Notes", "notes", area=True)
     version = version_field()
     submit = SubmitField("Save role")

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import rules, saving
-from tracker.models import ActivityParty, Activity, Participation
-from tracker.vocab import DatePrecision
-
-FIELDS = ("party_id", "role", "side", "supports_id", "capacity", "leverage", "since", "since_precision", "until", "until_precision", "notes")
+from tracker.inputs.records import ParticipationInput
+from tracker.models import Activity, ActivityParty, Participation, Party
 
 
 def load_for_edit(session: Session, participation_id: int) -> Participation | None:
@@ -28,39 +24,33 @@ def load_for_edit(session: Session, participation_id: int) -> Participation | No
     ).one_or_none()
 
 
-def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    rules.participation_shape(
-        values["role"], supports=values.get("supports_id"), support_kinds=values.get("support_kinds") or [],
-        capacity=values.get("capacity"), leverage=values.get("leverage"), motives=values.get("motives") or [],
-        side=values.get("side") or None,
-    )  # fmt: skip
-    if values.get("supports_id") == values.get("party_id"):
-        raise rules.FieldError("supports", "a party does not support itself")
-    out = {k: values.get(k) or None for k in FIELDS}
-    out["notes"] = values.get("notes") or ""
-    for precision in ("since_precision", "until_precision"):
-        out[precision] = out[precision] or DatePrecision.DAY
-    return out
+def _apply(row: Participation, data: ParticipationInput) -> None:
+    for name, value in data.columns().items():
+        if name not in ("support_kinds", "motives"):
+            setattr(row, name, value)
+    row.support_kinds = data.support_kinds
+    row.motives = data.motives
 
 
-def _apply(row: Participation, values: dict[str, Any], kinds: list, motives: list) -> None:
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.support_kinds = kinds
-    row.motives = motives
+def _check_parties(session: Session, data: ParticipationInput) -> None:
+    data.ids("party", "supports")
+    for name, party_id in (("party", data.party), ("supports", data.supports)):
+        if party_id is not None and session.get(Party, party_id) is None:
+            raise rules.FieldError(name, "no such party")
 
 
-def create_participation(session: Session, conflict_id: int, values: dict[str, Any]) -> Participation:
-    clean = _clean(values)
+def create_participation(session: Session, conflict_id: int, data: ParticipationInput) -> Participation:
+    data = data.checked()
+    _check_parties(session, data)
     row = Participation(conflict_id=conflict_id, support_kind_rows=[], motive_rows=[])
-    _apply(row, clean, values.get("support_kinds") or [], values.get("motives") or [])
+    _apply(row, data)
     return saving.create(session, row)
 
 
-def update_participation(session: Session, row: Participation, values: dict[str, Any], *, version: int | None) -> Participation:
-    clean = _clean(values)
-    kinds, motives = values.get("support_kinds") or [], values.get("motives") or []
-    return saving.update(session, row, lambda r: _apply(r, clean, kinds, motives), version=version)
+def update_participation(session: Session, row: Participation, data: ParticipationInput, *, version: int | None) -> Participation:
+    data = data.checked()
+    _check_parties(session, data)
+    return saving.update(session, row, lambda r: _apply(r, data), version=version)
 
 
 def activities_involving(session: Session, row: Participation) -> int:

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from tracker.auth.access import requires
 from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
-from tracker.forms.fields import partial_date_values, show_partial_dates
+from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.models import Conflict, Participation, Party
 from tracker.participations import service
@@ -31,11 +31,6 @@ def _form(conflict: Conflict, **kwargs: object) -> ParticipationForm:
     return form
 
 
-def _values(form: ParticipationForm) -> dict:
-    ids = {"party_id": form.party.data, "supports_id": form.supports.data or None}
-    return form.data | ids | partial_date_values(form, "since", "until")
-
-
 @bp.route("/conflicts/<slug>/roles/new", methods=["GET", "POST"])
 @requires("edit")
 def new(slug: str) -> str | Response:
@@ -43,7 +38,7 @@ def new(slug: str) -> str | Response:
     form = _form(conflict)
 
     def save() -> str:
-        service.create_participation(db.session, conflict.id, _values(form))
+        service.create_participation(db.session, conflict.id, form.parsed)
         return url_for("conflicts.detail", slug=slug) + "#parties-heading"
 
     return submit(form, save, done="Role recorded.") or render_template(
@@ -72,7 +67,7 @@ def edit(participation_id: int) -> str | Response:
     title, slug = f"Role of {row.party.name} in {row.conflict.name}", row.conflict.slug
 
     def save() -> str:
-        service.update_participation(db.session, row, _values(form), version=form.version.data)
+        service.update_participation(db.session, row, form.parsed, version=form.version.data)
         return url_for("conflicts.detail", slug=slug) + "#parties-heading"
 
     return submit(form, save) or render_template(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from tracker import rules
 from tracker.forms.fields import partial_date_field, text_field, version_field, vocab_field
-from tracker.forms.validators import not_before, rule
+from tracker.forms.inputs import InputForm
+from tracker.forms.validators import rule
+from tracker.inputs.records import PartyInput, RecognitionInput
 from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus
 
 
-class PartyForm(FlaskForm):
+class PartyForm(InputForm):
+    input_type = PartyInput
+
     name = text_field("Name", "name", required=True, description="The common name, used everywhere in the tracker.")
     full_name = text_field("Formal name", "full_name")
     kind = vocab_field(PartyKind, "Kind")
@@ -30,22 +33,21 @@ class PartyForm(FlaskForm):
     def validate_country_code(self, field) -> None:  # noqa: ANN001
         rule(rules.country_code)(self, field)
 
-    def validate_recognition_status(self, field) -> None:  # noqa: ANN001
-        rule(lambda status: rules.recognition_status(self.kind.data, status), replace=False)(self, field)
-
 
 def party_select(label: str, description: str = "") -> SelectField:
     """A party picker: a select that jumps by typing (choices set by the view)."""
     return SelectField(label, coerce=int, validate_choice=True, validators=[DataRequired()], description=description)
 
 
-class RecognitionForm(FlaskForm):
+class RecognitionForm(InputForm):
+    input_type = RecognitionInput
+
     recognizer = party_select("Recognizer", description="A state, a state-like authority, or an IGO acting for its members.")
     recognized = party_select("Recognized", description="A state or a state-like authority: recognition is about statehood. "
                               "Refusing to deal with a government is a diplomatic sanction (log it as an activity).")
     status = vocab_field(RecognitionKind, "Stance")
     since = partial_date_field("Since")
-    until = partial_date_field("Until", required=False, end=True, check=not_before("since"))
+    until = partial_date_field("Until", required=False, end=True)
     source = text_field("Source", "source")
     source_url = text_field("Source URL", "url")
     version = version_field()
@@ -53,6 +55,3 @@ class RecognitionForm(FlaskForm):
 
     def validate_source_url(self, field) -> None:  # noqa: ANN001
         rule(rules.url)(self, field)
-
-    def validate_recognized(self, field) -> None:  # noqa: ANN001
-        rule(lambda other: rules.distinct_parties(self.recognizer.data, other), replace=False)(self, field)

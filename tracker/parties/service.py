@@ -9,20 +9,8 @@ from sqlalchemy.orm import Session
 
 from tracker import rules, saving
 from tracker.models import ActivityParty, Participation, Party, Recognition
-from tracker.vocab import DatePrecision, PartyKind
-
-PARTY_FIELDS = ("name", "full_name", "kind", "recognition_status", "country_code", "description")
-RECOGNITION_FIELDS = ("recognizer_id", "recognized_id", "status", "since", "since_precision", "until", "until_precision",
-                      "source", "source_url")  # fmt: skip
-
-
-def _party_values(values: dict[str, Any]) -> dict[str, Any]:
-    out = {k: values.get(k) for k in PARTY_FIELDS}
-    out["full_name"] = out["full_name"] or None
-    out["country_code"] = out["country_code"] or None
-    out["description"] = out["description"] or ""
-    return out
-
+from tracker.inputs.records import PartyInput, RecognitionInput
+from tracker.vocab import PartyKind
 
 def _check_name(session: Session, name: str, exclude_id: int | None) -> None:
     """Party names are unique, whatever their case: "germany" is the party Germany."""
@@ -34,8 +22,8 @@ def _check_name(session: Session, name: str, exclude_id: int | None) -> None:
         raise rules.FieldError("name", f"the party “{existing}” already exists: choose it instead")
 
 
-def create_party(session: Session, values: dict[str, Any]) -> Party:
-    values = _party_values(values)
+def create_party(session: Session, data: PartyInput) -> Party:
+    values = data.checked().columns()
     _check_name(session, values["name"], None)
     return saving.create(session, Party(**values))
 
@@ -54,8 +42,8 @@ def _check_kind_keeps_recognitions(session: Session, party: Party, kind: PartyKi
         ) from None
 
 
-def update_party(session: Session, party: Party, values: dict[str, Any], *, version: int | None) -> Party:
-    values = _party_values(values)
+def update_party(session: Session, party: Party, data: PartyInput, *, version: int | None) -> Party:
+    values = data.checked().columns()
     _check_name(session, values["name"], party.id)
     _check_kind_keeps_recognitions(session, party, values["kind"])
 
@@ -85,27 +73,26 @@ def delete_party(session: Session, party: Party) -> None:
     saving.delete(session, party)
 
 
-def _recognition_values(session: Session, values: dict[str, Any]) -> dict[str, Any]:
-    out = {k: values.get(k) for k in RECOGNITION_FIELDS}
+def _recognition_values(session: Session, data: RecognitionInput) -> dict[str, Any]:
+    """The recognition's columns, once who may recognize whom is checked on the parties' kinds."""
+    data.checked().ids("recognizer", "recognized")
+    out = data.columns()
     kinds = dict(session.execute(
         sa.select(Party.id, Party.kind).where(Party.id.in_({out["recognizer_id"], out["recognized_id"]}))
     ).all())  # fmt: skip
-    rules.distinct_parties(out["recognizer_id"], out["recognized_id"])
-    rules.recognition_ends(kinds.get(out["recognizer_id"]), kinds.get(out["recognized_id"]))
-    out["source"] = out["source"] or ""
-    out["source_url"] = out["source_url"] or None
-    for precision in ("since_precision", "until_precision"):
-        out[precision] = out[precision] or DatePrecision.DAY
+    for end in ("recognizer", "recognized"):
+        if out[f"{end}_id"] not in kinds:
+            raise rules.FieldError(end, "no such party")
+    rules.recognition_ends(kinds[out["recognizer_id"]], kinds[out["recognized_id"]])
     return out
 
 
-def create_recognition(session: Session, values: dict[str, Any]) -> Recognition:
-    return saving.create(session, Recognition(**_recognition_values(session, values)))
+def create_recognition(session: Session, data: RecognitionInput) -> Recognition:
+    return saving.create(session, Recognition(**_recognition_values(session, data)))
 
 
-def update_recognition(session: Session, recognition: Recognition, values: dict[str, Any], *, version: int | None) -> Recognition:
-    values = _recognition_values(session, values)
-    return saving.update_fields(session, recognition, values, version=version)
+def update_recognition(session: Session, recognition: Recognition, data: RecognitionInput, *, version: int | None) -> Recognition:
+    return saving.update_fields(session, recognition, _recognition_values(session, data), version=version)
 
 
 def delete_recognition(session: Session, recognition: Recognition) -> None:

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
 from tracker.extensions import db
-from tracker.forms.fields import partial_date_values, show_partial_dates
+from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.rules import RuleError, as_sentence
 from tracker.vocab import RECOGNIZABLE_KINDS, RECOGNIZER_KINDS
@@ -65,7 +65,7 @@ def new() -> str | Response:
     form = PartyForm()
 
     def save() -> str:
-        party = service.create_party(db.session, form.data)
+        party = service.create_party(db.session, form.parsed)
         return url_for("parties.detail", party_id=party.id)
 
     return submit(form, save, done="Party recorded.") or render_template(
@@ -81,7 +81,7 @@ def quick() -> tuple[Response, int]:
     form = PartyForm()
     if form.validate_on_submit():
         try:
-            party = service.create_party(db.session, form.data)
+            party = service.create_party(db.session, form.parsed)
             db.session.commit()
         except RuleError as error:
             db.session.rollback()
@@ -102,7 +102,7 @@ def edit(party_id: int) -> str | Response:
         form.version.data = party.version
 
     def save() -> str:
-        service.update_party(db.session, party, form.data, version=form.version.data)
+        service.update_party(db.session, party, form.parsed, version=form.version.data)
         return url_for("parties.detail", party_id=party.id)
 
     return submit(form, save) or render_template(
@@ -136,11 +136,6 @@ def _recognition_form(**kwargs: object) -> RecognitionForm:
     return form
 
 
-def _recognition_values(form: RecognitionForm) -> dict:
-    ids = {"recognizer_id": form.recognizer.data, "recognized_id": form.recognized.data}
-    return form.data | ids | partial_date_values(form, "since", "until")
-
-
 @bp.route("/recognitions/new", methods=["GET", "POST"])
 @requires("edit")
 def new_recognition() -> str | Response:
@@ -150,7 +145,7 @@ def new_recognition() -> str | Response:
         form.recognized.data = request.args.get("recognized", type=int)
 
     def save() -> str:
-        rec = service.create_recognition(db.session, _recognition_values(form))
+        rec = service.create_recognition(db.session, form.parsed)
         return url_for("parties.detail", party_id=rec.recognizer_id)
 
     return submit(form, save, done="Recognition recorded.") or render_template(
@@ -176,7 +171,7 @@ def edit_recognition(recognition_id: int) -> str | Response:
         show_partial_dates(form, rec, "since", "until")
 
     def save() -> str:
-        service.update_recognition(db.session, rec, _recognition_values(form), version=form.version.data)
+        service.update_recognition(db.session, rec, form.parsed, version=form.version.data)
         return url_for("parties.detail", party_id=rec.recognizer_id)
 
     return submit(form, save) or render_template(

@@ -43,7 +43,9 @@ from tracker.models import (
 from tracker.participations import service as participations
 from tracker.parties import service as parties
 from tracker.rules import RuleError, format_partial_date
-from tracker.seeding.records import ConflictFile, RecognitionSpec, SeedData
+from tracker.inputs.record import day
+from tracker.inputs.records import RecognitionInput
+from tracker.seeding.records import ConflictFile, SeedData
 
 ACTOR = audit.SEED_ACTOR
 
@@ -164,32 +166,23 @@ class _Writer:
     def parties_from(self, data: SeedData) -> None:
         known = {p.name: p for p in self.session.scalars(sa.select(Party))}
         for spec in data.parties.values():
-            values = {
-                "name": spec.name, "full_name": spec.full_name, "kind": spec.kind,
-                "recognition_status": spec.recognition_status, "country_code": spec.country_code,
-                "description": spec.description,
-            }  # fmt: skip
             self.parties[spec.name] = self.settle(
                 "party", [spec.name], f"party {spec.name!r}", model=Party,
                 find=lambda name=spec.name: known.get(name),
-                differs=lambda p, v=values: _differs(p, v),
-                make=lambda v=values: parties.create_party(self.session, v),
-                apply=lambda p, v=values: parties.update_party(self.session, p, v, version=None),
+                differs=lambda p, d=spec: _differs(p, d.columns()),
+                make=lambda d=spec: parties.create_party(self.session, d),
+                apply=lambda p, d=spec: parties.update_party(self.session, p, d, version=None),
             )  # fmt: skip
         self.flush()
 
     def conflict_from(self, cf: ConflictFile) -> None:
         spec = cf.conflict
-        values = {
-            k: getattr(spec, k)
-            for k in ("slug", "name", "type", "region", "start_date", "start_date_precision", "end_date", "end_date_precision", "summary")
-        } | {"ucdp_id": spec.ucdp_id, "acled_id": spec.acled_id, "pax_process": spec.pax_process}
         conflict = self.settle(
             "conflict", [spec.slug], f"conflict {spec.slug!r}", model=Conflict,
             find=lambda: self.session.scalars(sa.select(Conflict).where(Conflict.slug == spec.slug)).one_or_none(),
-            differs=lambda c: _differs(c, values),
-            make=lambda: conflicts.create_conflict(self.session, values),
-            apply=lambda c: conflicts.update_conflict(self.session, c, values, version=None),
+            differs=lambda c: _differs(c, spec.columns()),
+            make=lambda: conflicts.create_conflict(self.session, spec),
+            apply=lambda c: conflicts.update_conflict(self.session, c, spec, version=None),
         )  # fmt: skip
         if conflict is None:  # deleted by its users: so are its phases, roles and activities
             self.seen.update(k for k in self.marks if k[1].startswith(f"{spec.slug}|"))
@@ -204,15 +197,15 @@ class _Writer:
 
     def _phases(self, conflict: Conflict, cf: ConflictFile) -> None:
         known = {p.since: p for p in self.session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id))}
-        for ph in cf.conflict.phases:
-            values = {"phase": ph.phase, "since": ph.since, "since_precision": ph.since_precision, "note": ph.note}
-            when = format_partial_date(ph.since, ph.since_precision)
+        for ph in cf.phases:
+            since = ph.since[0]
             self.settle(
-                "phase_change", [f"{conflict.slug}|{ph.since.isoformat()}"], f"{conflict.slug}: phase change of {when}",
-                model=PhaseChange, find=lambda since=ph.since: known.get(since),
-                differs=lambda p, v=values: _differs(p, v),
-                make=lambda v=values: conflicts.add_phase(self.session, conflict, **v),
-                apply=lambda p, v=values: conflicts.update_phase(self.session, p, v, version=None),
+                "phase_change", [f"{conflict.slug}|{since.isoformat()}"],
+                f"{conflict.slug}: phase change of {format_partial_date(*ph.since)}",
+                model=PhaseChange, find=lambda since=since: known.get(since),
+                differs=lambda p, d=ph: _differs(p, d.columns()),
+                make=lambda d=ph: conflicts.add_phase(self.session, conflict, d),
+                apply=lambda p, d=ph: conflicts.update_phase(self.session, p, d, version=None),
             )  # fmt: skip
 
     # -- roles and recognitions ----------------------------------------------------------
@@ -242,21 +235,15 @@ class _Writer:
             ids = self._party_ids(label, spec.party, spec.supports)
             if ids is None:
                 continue
-            party_id, supports_id = ids
-            values = {
-                "conflict_id": conflict.id, "party_id": party_id, "role": spec.role, "side": spec.side,
-                "supports_id": supports_id, "capacity": spec.capacity, "leverage": spec.leverage,
-                "since": spec.since, "since_precision": spec.since_precision, "until": spec.until,
-                "until_precision": spec.until_precision, "notes": spec.notes,
-                "support_kinds": spec.support_kinds, "motives": spec.motives,
-            }  # fmt: skip
-            key = f"{conflict.slug}|{spec.party}|{spec.role.value}|{spec.supports or ''}|{spec.since or ''}"
+            data = spec.replace(party=ids[0], supports=ids[1])
+            values = data.columns()
+            key = f"{conflict.slug}|{spec.party}|{spec.role.value}|{spec.supports or ''}|{day(spec.since) or ''}"
             self.settle(
                 "participation", [key], label, model=Participation,
                 find=lambda v=values: self._find_participation(rows, v),
                 differs=lambda p, v=values: _differs(p, v),
-                make=lambda v=values: participations.create_participation(self.session, conflict.id, v),
-                apply=lambda p, v=values: participations.update_participation(self.session, p, v, version=None),
+                make=lambda d=data: participations.create_participation(self.session, conflict.id, d),
+                apply=lambda p, d=data: participations.update_participation(self.session, p, d, version=None),
             )  # fmt: skip
 
     def _find_participation(self, rows: list[Participation], values: dict[str, Any]) -> Participation | None:
@@ -268,8 +255,8 @@ class _Writer:
         return unmarked[0] if len(unmarked) == 1 else None  # the same role with a corrected date
 
     @staticmethod
-    def _recognition_key(spec: RecognitionSpec) -> str:
-        return f"{spec.recognizer}|{spec.recognized}|{spec.status.value}|{spec.since.isoformat()}"
+    def _recognition_key(spec: RecognitionInput) -> str:
+        return f"{spec.recognizer}|{spec.recognized}|{spec.status.value}|{spec.since[0].isoformat()}"
 
     def _recognitions(self, cf: ConflictFile) -> None:
         for spec in cf.recognitions:
@@ -277,23 +264,18 @@ class _Writer:
             ids = self._party_ids(label, spec.recognizer, spec.recognized)
             if ids is None:
                 continue
-            recognizer_id, recognized_id = ids
-            values = {
-                "recognizer_id": recognizer_id, "recognized_id": recognized_id, "status": spec.status,
-                "since": spec.since, "since_precision": spec.since_precision, "until": spec.until,
-                "until_precision": spec.until_precision, "source": spec.source, "source_url": spec.source_url,
-            }  # fmt: skip
+            data = spec.replace(recognizer=ids[0], recognized=ids[1])
             natural = (
-                Recognition.recognizer_id == recognizer_id, Recognition.recognized_id == recognized_id,
-                Recognition.status == spec.status, Recognition.since == spec.since,
+                Recognition.recognizer_id == ids[0], Recognition.recognized_id == ids[1],
+                Recognition.status == spec.status, Recognition.since == spec.since[0],
             )  # fmt: skip
             self.settle(
                 "recognition", [self._recognition_key(spec)],
                 label, model=Recognition,
                 find=lambda n=natural: self.session.scalars(sa.select(Recognition).where(*n)).one_or_none(),
-                differs=lambda r, v=values: _differs(r, v),
-                make=lambda v=values: parties.create_recognition(self.session, v),
-                apply=lambda r, v=values: parties.update_recognition(self.session, r, v, version=None),
+                differs=lambda r, d=data: _differs(r, d.columns()),
+                make=lambda d=data: parties.create_recognition(self.session, d),
+                apply=lambda r, d=data: parties.update_recognition(self.session, r, d, version=None),
             )  # fmt: skip
 
     # -- activities ----------------------------------------------------------------------

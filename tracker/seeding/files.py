@@ -10,7 +10,8 @@ import yaml
 from tracker import rules
 from tracker.vocab import ActivityPartyRole, Role
 
-from tracker.seeding.records import ConflictFile, PartySpec, Problem, SeedData, SeedError
+from tracker.inputs.records import PartyInput
+from tracker.seeding.records import ConflictFile, Problem, SeedData, SeedError
 from tracker.seeding.spec import _read_activity, _read_conflict, _read_participation, _read_party, _read_recognition, _Reader
 
 
@@ -38,23 +39,24 @@ def _load_yaml(path: Path, r: _Reader) -> dict[str, Any]:
     return doc
 
 
-def _read_conflict_file(path: Path, r: _Reader, parties: dict[str, PartySpec]) -> ConflictFile | None:
+def _read_conflict_file(path: Path, r: _Reader, parties: dict[str, PartyInput]) -> ConflictFile | None:
     doc = _load_yaml(path, r)
     if not doc:
         return None
     for key in sorted(set(doc) - {"conflict", "parties", "participations", "recognitions", "activities"}):
         r.problem("file", key, "unknown section")
     _collect_parties(r, doc, parties)
-    conflict = _read_conflict(r, doc.get("conflict"))
+    read = _read_conflict(r, doc.get("conflict"))
     participations = [p for i, d in enumerate(_section(r, doc, "participations")) if (p := _read_participation(r, d, i))]
     recognitions = [p for i, d in enumerate(_section(r, doc, "recognitions")) if (p := _read_recognition(r, d, i))]
     activities = [a for i, d in enumerate(_section(r, doc, "activities")) if (a := _read_activity(r, d, i))]
-    if conflict is None:
+    if read is None:
         return None
-    return ConflictFile(conflict, participations, recognitions, activities)
+    conflict, phases = read
+    return ConflictFile(conflict, phases, participations, recognitions, activities)
 
 
-def _collect_parties(r: _Reader, doc: dict[str, Any], parties: dict[str, PartySpec]) -> None:
+def _collect_parties(r: _Reader, doc: dict[str, Any], parties: dict[str, PartyInput]) -> None:
     for i, data in enumerate(_section(r, doc, "parties")):
         spec = _read_party(r, data, i)
         if spec is None:
@@ -65,7 +67,7 @@ def _collect_parties(r: _Reader, doc: dict[str, Any], parties: dict[str, PartySp
         parties[spec.name] = spec
 
 
-def _check_references(r: _Reader, cf: ConflictFile, parties: dict[str, PartySpec]) -> None:
+def _check_references(r: _Reader, cf: ConflictFile, parties: dict[str, PartyInput]) -> None:
     """Every party named exists; supporters back, and activities involve, parties of the conflict."""
     involved = {p.party for p in cf.participations}
     for i, p in enumerate(cf.participations):
@@ -110,7 +112,7 @@ def _check_references(r: _Reader, cf: ConflictFile, parties: dict[str, PartySpec
 def read_seed(directory: Path) -> SeedData:
     """Read ``parties.yaml`` and ``conflicts/*.yaml`` under ``directory``, all or nothing."""
     problems: list[Problem] = []
-    parties: dict[str, PartySpec] = {}
+    parties: dict[str, PartyInput] = {}
     shared = directory / "parties.yaml"
     readers: list[tuple[_Reader, Path]] = []
     if shared.exists():

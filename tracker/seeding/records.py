@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from tracker.inputs.activity import ActivityInput
-from tracker.vocab import (
-    ActivityPartyRole,
-    ActivityType,
-    Capacity,
-    ConflictType,
-    DatePrecision,
-    Leverage,
-    Motive,
-    PartyKind,
-    Phase,
-    RecognitionKind,
-    RecognitionStatus,
-    Role,
-    Side,
-    SupportKind,
-)
+from tracker.inputs.records import ConflictInput, ParticipationInput, PartyInput, PhaseInput, RecognitionInput
+from tracker.vocab import ActivityPartyRole, ActivityType
 
 
 @dataclass(frozen=True)
@@ -43,71 +29,6 @@ class SeedError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
-
-
-@dataclass
-class PartySpec:
-    name: str
-    kind: PartyKind
-    recognition_status: RecognitionStatus
-    full_name: str | None = None
-    country_code: str | None = None
-    description: str = ""
-
-
-@dataclass
-class PhaseSpec:
-    phase: Phase
-    since: date
-    note: str = ""
-    since_precision: DatePrecision = DatePrecision.DAY
-
-
-@dataclass
-class ConflictSpec:
-    slug: str
-    name: str
-    type: ConflictType
-    region: str
-    start_date: date
-    end_date: date | None
-    summary: str
-    ucdp_id: str | None
-    acled_id: str | None
-    pax_process: str | None
-    phases: list[PhaseSpec]
-    start_date_precision: DatePrecision = DatePrecision.DAY
-    end_date_precision: DatePrecision = DatePrecision.DAY
-
-
-@dataclass
-class ParticipationSpec:
-    party: str
-    role: Role
-    supports: str | None = None
-    support_kinds: list[SupportKind] = field(default_factory=list)
-    capacity: Capacity | None = None
-    motives: list[Motive] = field(default_factory=list)
-    leverage: Leverage | None = None
-    since: date | None = None
-    until: date | None = None
-    notes: str = ""
-    since_precision: DatePrecision = DatePrecision.DAY
-    until_precision: DatePrecision = DatePrecision.DAY
-    side: Side | None = None
-
-
-@dataclass
-class RecognitionSpec:
-    recognizer: str
-    recognized: str
-    status: RecognitionKind
-    since: date
-    until: date | None = None
-    source: str = ""
-    source_url: str | None = None
-    since_precision: DatePrecision = DatePrecision.DAY
-    until_precision: DatePrecision = DatePrecision.DAY
 
 
 @dataclass
@@ -134,13 +55,16 @@ class ActivitySpec:
 
 @dataclass
 class ConflictFile:
-    conflict: ConflictSpec
-    participations: list[ParticipationSpec]
-    recognitions: list[RecognitionSpec]
+    """One file of ``seed/conflicts``: the inputs every door shares, parties named."""
+
+    conflict: ConflictInput
+    phases: list[PhaseInput]
+    participations: list[ParticipationInput]
+    recognitions: list[RecognitionInput]
     activities: list[ActivitySpec]
 
 
 @dataclass
 class SeedData:
-    parties: dict[str, PartySpec]
+    parties: dict[str, PartyInput]
     conflicts: list[ConflictFile]

@@ -11,30 +11,9 @@ from typing import Any
 from tracker import rules
 from tracker.inputs.activity import ActivityInput
 from tracker.inputs.base import Invalid
-from tracker.seeding.records import (
-    ActivitySpec,
-    ConflictSpec,
-    ParticipationSpec,
-    PartySpec,
-    PhaseSpec,
-    Problem,
-    RecognitionSpec,
-)
-from tracker.vocab import (
-    ActivityType,
-    Capacity,
-    ConflictType,
-    DatePrecision,
-    Leverage,
-    Motive,
-    PartyKind,
-    Phase,
-    RecognitionKind,
-    RecognitionStatus,
-    Role,
-    Side,
-    SupportKind,
-)
+from tracker.inputs.records import ConflictInput, ParticipationInput, PartyInput, PhaseInput, RecognitionInput
+from tracker.seeding.records import ActivitySpec, Problem
+from tracker.vocab import ActivityType
 
 
 def _string(value: object) -> str:
@@ -102,18 +81,9 @@ def _vocab(kind):  # noqa: ANN001, ANN202 - tiny parser factory
     return lambda value: rules.vocab(kind, _string(value))
 
 
-def _partial(value: object) -> tuple[date, DatePrecision]:
+def _partial(value: object) -> tuple[date, Any]:
     """A start: ``1992`` is 1992-01-01 at year precision."""
     return rules.partial_date(_string(value))
-
-
-def _partial_end(value: object) -> tuple[date, DatePrecision]:
-    """An end: ``1992`` is 1992-12-31 at year precision."""
-    return rules.partial_end(_string(value))
-
-
-def _split(parsed: tuple[date, DatePrecision] | None) -> tuple[date | None, DatePrecision]:
-    return parsed if parsed else (None, DatePrecision.DAY)
 
 
 def _text(name: str, *, required: bool = False):  # noqa: ANN202
@@ -135,25 +105,19 @@ def _label(kind: str, index: int, data: object, name_field: str) -> str:
 PARTY_FIELDS = {"name", "full_name", "kind", "recognition_status", "country_code", "description"}
 
 
-def _read_party(r: _Reader, data: object, index: int) -> PartySpec | None:
-    label = _label("party", index, data, "name")
-    data = r.record(data, label, PARTY_FIELDS)
-    name = r.get(data, label, "name", _text("name"), required=True)
-    kind = r.get(data, label, "kind", _vocab(PartyKind), required=True)
-    status = r.get(data, label, "recognition_status", _vocab(RecognitionStatus), required=True)
+def _via(r: _Reader, label: str, kind: Any, given: dict[str, Any]) -> Any | None:
+    """``given`` read through the input every door shares; its problems land on ``label``."""
     try:
-        rules.recognition_status(kind, status)
-    except rules.RuleError as error:
-        r.problem(label, "recognition_status", str(error))
-    spec = PartySpec(
-        name=name,
-        kind=kind,
-        recognition_status=status,
-        full_name=r.get(data, label, "full_name", _text("full_name")),
-        country_code=r.get(data, label, "country_code", rules.country_code),
-        description=r.get(data, label, "description", _text("description"), default=""),
-    )
-    return spec if name and kind and status else None
+        return kind.parse(given)
+    except Invalid as invalid:
+        for problem in invalid.problems:
+            r.problem(label, problem.field, problem.message)
+        return None
+
+
+def _read_party(r: _Reader, data: object, index: int) -> PartyInput | None:
+    label = _label("party", index, data, "name")
+    return _via(r, label, PartyInput, r.record(data, label, PARTY_FIELDS))
 
 
 CONFLICT_FIELDS = {
@@ -171,15 +135,9 @@ ACTIVITY_FIELDS = {
 }  # fmt: skip
 
 
-def _read_conflict(r: _Reader, data: object) -> ConflictSpec | None:
+def _read_conflict(r: _Reader, data: object) -> tuple[ConflictInput, list[PhaseInput]] | None:
     label = "conflict"
     data = r.record(data, label, CONFLICT_FIELDS)
-    start, start_precision = _split(r.get(data, label, "start_date", _partial, required=True))
-    end, end_precision = _split(r.get(data, label, "end_date", _partial_end))
-    try:
-        rules.date_order(start, end)
-    except rules.RuleError as error:
-        r.problem(label, "end_date", str(error))
     phases = []
     raw_phases = data.get("phases") or []
     if not isinstance(raw_phases, list):
@@ -187,104 +145,23 @@ def _read_conflict(r: _Reader, data: object) -> ConflictSpec | None:
         raw_phases = []
     for i, item in enumerate(raw_phases):
         plabel = f"phase {i + 1}"
-        item = r.record(item, plabel, {"phase", "since", "note"})
-        phase = r.get(item, plabel, "phase", _vocab(Phase), required=True)
-        since, since_precision = _split(r.get(item, plabel, "since", _partial, required=True))
-        if phase and since:
-            phases.append(PhaseSpec(phase, since, r.get(item, plabel, "note", _text("note"), default=""), since_precision))
-    if len({p.since for p in phases}) != len(phases):
+        phase = _via(r, plabel, PhaseInput, r.record(item, plabel, {"phase", "since", "note"}))
+        if phase is not None:
+            phases.append(phase)
+    if len({p.since[0] for p in phases}) != len(phases):
         r.problem(label, "phases", "two phase changes on the same date")
-    spec = ConflictSpec(
-        slug=r.get(data, label, "slug", lambda v: rules.slug(_string(v)), required=True),
-        name=r.get(data, label, "name", _text("name"), required=True),
-        type=r.get(data, label, "type", _vocab(ConflictType), required=True),
-        region=r.get(data, label, "region", _text("region"), required=True),
-        start_date=start,
-        start_date_precision=start_precision,
-        end_date=end,
-        end_date_precision=end_precision,
-        summary=r.get(data, label, "summary", _text("summary"), default=""),
-        ucdp_id=r.get(data, label, "ucdp_id", _string),
-        acled_id=r.get(data, label, "acled_id", _string),
-        pax_process=r.get(data, label, "pax_process", _string),
-        phases=sorted(phases, key=lambda p: p.since),
-    )
-    return spec if spec.slug and spec.name and spec.type and spec.region and start else None
+    conflict = _via(r, label, ConflictInput, {k: v for k, v in data.items() if k != "phases"})
+    return (conflict, sorted(phases, key=lambda p: p.since[0])) if conflict is not None else None
 
 
-def _in_codebook_order(kind, values: list) -> list:  # noqa: ANN001
-    """Each value once, in the order the codebook lists them."""
-    return [member for member in kind if member in set(values)]
-
-
-def _read_participation(r: _Reader, data: object, index: int) -> ParticipationSpec | None:
+def _read_participation(r: _Reader, data: object, index: int) -> ParticipationInput | None:
     label = _label("participation", index, data, "party")
-    data = r.record(data, label, PARTICIPATION_FIELDS)
-    party = r.get(data, label, "party", _text("name"), required=True)
-    since, since_precision = _split(r.get(data, label, "since", _partial))
-    until, until_precision = _split(r.get(data, label, "until", _partial_end))
-    spec = ParticipationSpec(
-        party=party,
-        role=r.get(data, label, "role", _vocab(Role), required=True),
-        side=r.get(data, label, "side", _vocab(Side)),
-        supports=r.get(data, label, "supports", _text("name")),
-        support_kinds=_in_codebook_order(SupportKind, r.many(data, label, "support_kinds", _vocab(SupportKind))),
-        capacity=r.get(data, label, "capacity", _vocab(Capacity)),
-        motives=_in_codebook_order(Motive, r.many(data, label, "motives", _vocab(Motive))),
-        leverage=r.get(data, label, "leverage", _vocab(Leverage)),
-        since=since,
-        until=until,
-        notes=r.get(data, label, "notes", _text("notes"), default=""),
-        since_precision=since_precision,
-        until_precision=until_precision,
-    )
-    if not (party and spec.role):
-        return None
-    try:
-        rules.participation_shape(
-            spec.role,
-            supports=spec.supports,
-            support_kinds=spec.support_kinds,
-            capacity=spec.capacity,
-            leverage=spec.leverage,
-            motives=spec.motives,
-            side=spec.side,
-        )
-        rules.date_order(spec.since, spec.until, end_field="until date")
-    except rules.RuleError as error:
-        r.problem(label, getattr(error, "field", "until"), str(error))
-        return None
-    return spec
+    return _via(r, label, ParticipationInput, r.record(data, label, PARTICIPATION_FIELDS))
 
 
-def _read_recognition(r: _Reader, data: object, index: int) -> RecognitionSpec | None:
+def _read_recognition(r: _Reader, data: object, index: int) -> RecognitionInput | None:
     label = f"recognition {index + 1}"
-    data = r.record(data, label, RECOGNITION_FIELDS)
-    since, since_precision = _split(r.get(data, label, "since", _partial, required=True))
-    until, until_precision = _split(r.get(data, label, "until", _partial_end))
-    spec = RecognitionSpec(
-        recognizer=r.get(data, label, "recognizer", _text("name"), required=True),
-        recognized=r.get(data, label, "recognized", _text("name"), required=True),
-        status=r.get(data, label, "status", _vocab(RecognitionKind), required=True),
-        since=since,
-        until=until,
-        source=r.get(data, label, "source", _text("source"), default=""),
-        source_url=r.get(data, label, "source_url", rules.url),
-        since_precision=since_precision,
-        until_precision=until_precision,
-    )
-    try:
-        rules.date_order(spec.since, spec.until, end_field="until date")
-    except rules.RuleError as error:
-        r.problem(label, "until", str(error))
-        return None
-    try:
-        rules.distinct_parties(spec.recognizer, spec.recognized)
-    except rules.RuleError as error:
-        r.problem(label, "recognized", str(error))
-        return None
-    ok = spec.recognizer and spec.recognized and spec.status and spec.since
-    return spec if ok else None
+    return _via(r, label, RecognitionInput, r.record(data, label, RECOGNITION_FIELDS))
 
 
 def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
@@ -294,13 +171,8 @@ def _read_activity(r: _Reader, data: object, index: int) -> ActivitySpec | None:
     given = {k: v for k, v in data.items() if k in ACTIVITY_FIELDS - {"ref", "was"}}
     ref = r.get(data, label, "ref", rules.slug)
     was = _read_was(r, data.get("was"), label)
-    try:
-        activity = ActivityInput.parse(given)
-    except Invalid as invalid:
-        for problem in invalid.problems:
-            r.problem(label, problem.field, problem.message)
-        return None
-    return ActivitySpec(activity, ref=ref, was=was)
+    activity = _via(r, label, ActivityInput, given)
+    return ActivitySpec(activity, ref=ref, was=was) if activity is not None else None
 
 
 def _read_was(r: _Reader, data: object, label: str) -> tuple[date, ActivityType, str] | None:
