@@ -134,3 +134,38 @@ def test_no_written_text_cell_can_start_a_formula(value: str) -> None:
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).map(str.strip).filter(bool), max_size=5))
 def test_multivalue_cells_round_trip(values: list[str]) -> None:
     assert multivalue.split(multivalue.join(values)) == values
+
+
+def test_every_export_column_has_one_getter_and_json_uses_the_same_names(session: Session) -> None:
+    """Records serialize by column name: the getter tables and the data dictionary agree, and
+    the JSON form of a row carries the dictionary's names with plain values."""
+    from tracker.activities.filters import ActivityFilter
+    from tracker.exports import activities, columns, records, serializers
+
+    for table, cols in ((records.CONFLICT, columns.CONFLICTS), (records.PARTY, columns.PARTIES),
+                        (records.RECOGNITION, columns.RECOGNITIONS), (records.AUDIT, columns.AUDIT)):  # fmt: skip
+        assert list(serializers.json_record(table, cols)(_Anything()).keys()) == columns.names(cols)
+    with pytest.raises(LookupError, match="differ"):
+        serializers.csv_row({"name": serializers.field("name")}, columns.PARTIES)
+    conflict = make_conflict(session, slug="s", name="=Serialized")
+    a, b = make_party(session, name="Alpha"), make_party(session, name="Beta")
+    make_participation(session, conflict, a)
+    make_participation(session, conflict, b)
+    make_activity(session, conflict, [(a, "initiator"), (b, "target")], title="+Talks")
+    session.commit()
+    connection = session.connection()
+    getters = activities.getters(activities.Names.read(connection))
+    item = next(activities.items(connection, conflict.id, ActivityFilter()))
+    record = serializers.json_record(getters, columns.ACTIVITIES)(item)
+    assert list(record) == columns.names(columns.ACTIVITIES)
+    assert record["conflict"] == "=Serialized" and record["title"] == "+Talks"  # JSON: as recorded
+    assert record["initiators"] == "Alpha" and record["targets"] == "Beta" and record["incentive"] is None
+    row = serializers.csv_row(getters, columns.ACTIVITIES)(item)
+    assert row[columns.names(columns.ACTIVITIES).index("title")] == "'+Talks"  # CSV: neutralised
+
+
+class _Anything:
+    """Any attribute is there (an empty row, to list a table's keys)."""
+
+    def __getattr__(self, name: str) -> object:
+        return None

@@ -7,7 +7,9 @@ number of activities, and no ORM entity is built.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC
 from functools import partial
 from uuid import uuid4
@@ -18,11 +20,10 @@ import sqlalchemy as sa
 from tracker import cameo
 from tracker.activities.filters import ActivityFilter
 from tracker.exports import columns, multivalue
-from tracker.exports.csvfile import neutralise
+from tracker.exports.serializers import Getter, csv_row, field
 from tracker.models import Activity, ActivityParty, Conflict, Party, Source, User
 from tracker.vocab import ActivityType
 
-HEADER = columns.names(columns.ACTIVITIES)
 BATCH = 2_000
 
 
@@ -75,23 +76,87 @@ def _stream(connection: sa.Connection, stmt: sa.Select) -> Iterator[tuple[Any, .
         cursor.close()
 
 
-def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter) -> Iterator[list[Any]]:
-    """The export's rows, in timeline order (conflict, date, id), text cells neutralised."""
-    # Names of conflicts, parties and users: small tables, read once instead of joined per row.
-    conflicts = dict(connection.execute(sa.select(Conflict.id, Conflict.name)).all())
-    parties = dict(connection.execute(sa.select(Party.id, Party.name)).all())
-    users = dict(connection.execute(sa.select(User.id, User.email)).all())
-    main = _scoped(
-        sa.select(
-            Activity.id, Activity.conflict_id, Activity.recorded_by_id, _plain(Activity.date),
-            _plain(Activity.date_precision), _plain(Activity.end_date), _plain(Activity.type), _plain(Activity.track),
-            _plain(Activity.scope), _plain(Activity.official_level), _plain(Activity.form), _plain(Activity.purpose),
-            _plain(Activity.effect), _plain(Activity.incentive), Activity.title, Activity.description,
-            _plain(Activity.recorded_at), _plain(Activity.updated_at), _plain(Activity.end_date_precision),
-            Activity.cameo_code,
-        ),
-        conflict_id, flt,
-    )  # fmt: skip
+#: What the main query selects for each activity, by label.
+def _selected() -> dict[str, Any]:
+    return {
+        "id": Activity.id, "conflict_id": Activity.conflict_id, "recorded_by_id": Activity.recorded_by_id,
+        "date": _plain(Activity.date), "date_precision": _plain(Activity.date_precision),
+        "end_date": _plain(Activity.end_date), "end_date_precision": _plain(Activity.end_date_precision),
+        "type": _plain(Activity.type), "cameo_code": Activity.cameo_code, "track": _plain(Activity.track),
+        "scope": _plain(Activity.scope), "official_level": _plain(Activity.official_level), "form": _plain(Activity.form),
+        "purpose": _plain(Activity.purpose), "effect": _plain(Activity.effect), "incentive": _plain(Activity.incentive),
+        "title": Activity.title, "description": Activity.description,
+        "recorded_at": _plain(Activity.recorded_at), "updated_at": _plain(Activity.updated_at),
+    }  # fmt: skip
+
+
+Item = namedtuple("Item", [*_selected(), "parties", "sources"])  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names an activity's row shows for ids: small tables, read once per export."""
+
+    conflicts: dict[int, str]
+    parties: dict[int, str]
+    users: dict[int, str]
+
+    @classmethod
+    def read(cls, connection: sa.Connection) -> Names:
+        return cls(
+            dict(connection.execute(sa.select(Conflict.id, Conflict.name)).all()),
+            dict(connection.execute(sa.select(Party.id, Party.name)).all()),
+            dict(connection.execute(sa.select(User.id, User.email)).all()),
+        )
+
+
+def getters(names: Names) -> dict[str, Getter]:
+    """Each column of the activities export (``columns.ACTIVITIES``), from an :class:`Item`."""
+    labels = {k.value: k.label for k in ActivityType}
+    weights = {c.code: (c.goldstein, c.quad_class.value) for c in cameo.codes().values()}
+    join, fmt = multivalue.join, multivalue.format_source
+
+    name_of = names.parties.__getitem__
+
+    def parties(role: str) -> Getter:
+        return Getter(lambda i: join(list(map(name_of, i.parties[role]))) if role in i.parties else "", text=True)
+
+    return {
+        "activity_id": field("id"),
+        "conflict_id": field("conflict_id"),
+        "conflict": Getter(lambda i: names.conflicts[i.conflict_id], text=True),
+        "date": Getter(lambda i: _day(i.date, i.date_precision)),
+        "date_precision": field("date_precision"),
+        "end_date": Getter(lambda i: _day(i.end_date, i.end_date_precision) if i.end_date else None),
+        "type": field("type"),
+        "type_label": Getter(lambda i: labels[i.type]),
+        "cameo_code": field("cameo_code"),
+        "goldstein": Getter(lambda i: weights[i.cameo_code][0] if i.cameo_code in weights else None),
+        "quad_class": Getter(lambda i: weights[i.cameo_code][1] if i.cameo_code in weights else None),
+        "track": field("track"),
+        "scope": field("scope"),
+        "official_level": field("official_level"),
+        "form": field("form"),
+        "purpose": field("purpose"),
+        "effect": field("effect"),
+        "incentive": field("incentive"),
+        "title": field("title", text=True),
+        "description": field("description", text=True),
+        "initiators": parties("initiator"),
+        "targets": parties("target"),
+        "participants": parties("participant"),
+        "mediators": parties("mediator"),
+        "sources": Getter(lambda i: join([fmt(c, u) for c, u in i.sources]), text=True),
+        "recorded_by": Getter(lambda i: names.users.get(i.recorded_by_id), text=True),
+        "recorded_at": Getter(lambda i: stamp(i.recorded_at)),
+        "updated_at": Getter(lambda i: stamp(i.updated_at)),
+    }
+
+
+def items(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter) -> Iterator[Item]:
+    """The activities, in timeline order (conflict, date, id), each with its party links
+    (ids by role) and sources: three cursors walked side by side, memory flat."""
+    main = _scoped(sa.select(*(c.label(n) for n, c in _selected().items())), conflict_id, flt)
     links = _scoped(
         sa.select(ActivityParty.activity_id, _plain(ActivityParty.role), ActivityParty.party_id)
         .join(Activity, Activity.id == ActivityParty.activity_id),
@@ -106,24 +171,22 @@ def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter
     source_rows = flat(sources)
     link = next(link_rows, None)
     source = next(source_rows, None)
-    labels = {k.value: k.label for k in ActivityType}
-    weights = {c.code: (c.goldstein, c.quad_class.value) for c in cameo.codes().values()}
-    safe, join, fmt = neutralise, multivalue.join, multivalue.format_source
+    make = Item._make
     for row in flat(main):
         activity_id = row[0]
-        by_role: dict[str, list[str]] = {"initiator": [], "target": [], "participant": [], "mediator": []}
+        by_role: dict[str, list[int]] = {}
         while link is not None and link[0] == activity_id:
-            by_role[link[1]].append(parties[link[2]])
+            by_role.setdefault(link[1], []).append(link[2])
             link = next(link_rows, None)
         cited = []
         while source is not None and source[0] == activity_id:
-            cited.append(fmt(source[1], source[2]))
+            cited.append((source[1], source[2]))
             source = next(source_rows, None)
-        goldstein, quad = weights.get(row[19], ("", ""))
-        yield [
-            activity_id, row[1], safe(conflicts[row[1]]), _day(row[3], row[4]), row[4],
-            _day(row[5], row[18]) if row[5] else "", row[6], labels[row[6]], row[19], goldstein, quad, row[7], row[8], row[9], row[10], row[11],
-            row[12], row[13] or "", safe(row[14]), safe(row[15]), safe(join(by_role["initiator"])),
-            safe(join(by_role["target"])), safe(join(by_role["participant"])), safe(join(by_role["mediator"])),
-            safe(join(cited)), safe(users.get(row[2], "")), stamp(row[16]), stamp(row[17]),
-        ]  # fmt: skip
+        yield make(row + (by_role, cited))
+
+
+def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter) -> Iterator[list[Any]]:
+    """The export's rows, in the order of ``columns.ACTIVITIES``, free text neutralised."""
+    row = csv_row(getters(Names.read(connection)), columns.ACTIVITIES)
+    for item in items(connection, conflict_id, flt):
+        yield row(item)

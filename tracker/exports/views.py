@@ -19,10 +19,9 @@ from tracker.models import Conflict
 bp = Blueprint("exports", __name__)
 
 
-def _download(
-    kind: str, produce: Callable[[sa.Connection], Iterator[list[Any]]], *name_parts: str, prepared: bool = False
-) -> Response:
-    """Stream ``produce``'s rows on a connection of their own, held while the body streams."""
+def _download(kind: str, produce: Callable[[sa.Connection], Iterator[list[Any]]], *name_parts: str) -> Response:
+    """Stream ``produce``'s rows (built by ``tracker.exports.serializers``, free text
+    neutralised) on a connection of their own, held while the body streams."""
 
     def generate() -> Iterator[list[Any]]:
         with db.engine.connect() as connection:
@@ -30,7 +29,7 @@ def _download(
 
     header = columns.names(columns.EXPORTS[kind][1])
     return csvfile.response(
-        header, generate(), csvfile.filename(*name_parts), bom=request.args.get("bom") == "1", prepared=prepared
+        header, generate(), csvfile.filename(*name_parts), bom=request.args.get("bom") == "1", prepared=True
     )
 
 
@@ -50,8 +49,7 @@ def conflict_activities(slug: str) -> Response:
         abort(404, description=f"No conflict is recorded under {slug!r}.")
     flt = _activity_filter()
     return _download(
-        "activities", lambda conn: activities.rows(conn, conflict.id, flt), conflict.slug, "activities", prepared=True
-    )
+        "activities", lambda conn: activities.rows(conn, conflict.id, flt), conflict.slug, "activities")
 
 
 @bp.get("/activities.csv")
@@ -59,7 +57,7 @@ def conflict_activities(slug: str) -> Response:
 def all_activities() -> Response:
     """Every activity of every conflict (the timeline's filters apply)."""
     flt = _activity_filter()
-    return _download("activities", lambda conn: activities.rows(conn, None, flt), "all", "activities", prepared=True)
+    return _download("activities", lambda conn: activities.rows(conn, None, flt), "all", "activities")
 
 
 @bp.get("/conflicts.csv")
