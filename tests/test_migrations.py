@@ -123,3 +123,41 @@ def test_every_vocabulary_key_is_accepted_by_the_migrated_database(app_ctx: Flas
                 continue
             missing += [f"{table.name}.{column.name}: {key}" for key in enum.keys() if f"'{key}'" not in checks]
     assert missing == []
+
+
+def _tally_triggers(conn: sa.Connection) -> set[str]:
+    if conn.dialect.name == "sqlite":
+        return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'").scalars())
+    return set(conn.exec_driver_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%tally%'").scalars())
+
+
+def test_every_revision_leaves_the_tally_triggers_in_place(app: Flask, app_ctx: Flask) -> None:
+    """One revision at a time from an empty database: once the tallies exist, every step ends
+    with all their triggers installed. A batch-mode rebuild of ``activity`` or
+    ``activity_party`` on SQLite drops them silently; the revision that does one must run the
+    frozen script of its day again (docs/migrations.md)."""
+    from alembic.script import ScriptDirectory
+
+    expected = {name for group in tallies.TRIGGERS.values() for name in group}
+    revisions = [r.revision for r in reversed(list(ScriptDirectory.from_config(migrate.alembic_config(app)).walk_revisions()))]
+    engine = db.engine
+    wipe(engine)
+    checked = []
+    for revision in revisions:
+        migrate.upgrade(app, revision)
+        if "activity_tally" in sa.inspect(engine).get_table_names():
+            with engine.connect() as conn:
+                assert _tally_triggers(conn) == expected, f"after {revision}"
+            checked.append(revision)
+    assert len(checked) >= 5
+    migrate.upgrade(app)
+
+
+def test_no_revision_imports_the_application() -> None:
+    """A revision runs the code of its day: importing ``tracker`` would run today's instead,
+    and break upgrading a database that is several revisions behind."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    offending = [f.name for f in folder.glob("*.py") if "from tracker" in f.read_text() or "import tracker" in f.read_text()]
+    assert offending == []

@@ -69,3 +69,15 @@ def test_parse_refuses_unknown_keys_naming_the_allowed_ones() -> None:
 def test_level_ladder_orders_head_of_state_highest() -> None:
     ranks = vocab.LEVEL_RANK
     assert ranks[vocab.OfficialLevel.HEAD_OF_STATE] > ranks[vocab.OfficialLevel.MINISTERIAL] > ranks[vocab.OfficialLevel.UNOFFICIAL]
+
+
+def test_every_charted_vocabulary_key_has_its_colour() -> None:
+    """A key added to a vocabulary the dashboards colour gets its colour, or the chart breaks."""
+    from tracker.dashboards import palette
+    from tracker.vocab import Effect, Incentive, OfficialLevel, Phase, Purpose, QuadClass, Track
+
+    for vocabulary, colours in ((Track, palette.TRACK), (Purpose, palette.PURPOSE), (Effect, palette.EFFECT),
+                                (Incentive, palette.INCENTIVE), (Phase, palette.PHASE), (QuadClass, palette.QUAD),
+                                (OfficialLevel, palette.LEVEL)):  # fmt: skip
+        assert set(colours) == set(vocabulary.keys()), vocabulary.__name__
+        assert all(len(c) == 7 and c.startswith("#") for c in colours.values())

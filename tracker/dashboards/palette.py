@@ -26,11 +26,3 @@ LEVEL = {  # darker is higher on the ladder
     "working_level": "#C6DBEF",
     "unofficial": "#F0F0F0",
 }
-NEUTRAL = "#4D4D4D"
-
-#: Readable text on each fill.
-INK = {"#000000": "#FFFFFF", "#08306B": "#FFFFFF", "#2171B5": "#FFFFFF", "#0072B2": "#FFFFFF", "#D55E00": "#FFFFFF", "#4D4D4D": "#FFFFFF"}
-
-
-def ink(fill: str) -> str:
-    return INK.get(fill, "#000000")

@@ -35,7 +35,6 @@ from tracker.vocab import OfficialLevel
 
 ACTIVITY_COLUMNS = ("id", "conflict_id", "date", "end_date", "track", "type", "purpose", "effect", "incentive", "official_level", "cameo_code")
 LINK_COLUMNS = ("activity_id", "party_id", "role")
-CELL = ("conflict_id", "month", "end_month", "track")
 ACTIVITY_KEY = ("conflict_id", "kind", "month", "end_month", "track", "key")
 PARTY_KEY = ("conflict_id", "month", "end_month", "track", "party_id")
 LEVEL_COUNTS = tuple(f"n_{level.value}" for level in OfficialLevel)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from tracker import rules
 from tracker.forms.validators import clean_text, rule
-from tracker.vocab import DatePrecision, Vocab
+from tracker.vocab import Vocab
 
 
 def vocab_field(vocab: type[Vocab], label: str, *, required: bool = True, description: str = "") -> SelectField:
@@ -70,8 +70,8 @@ def partial_date_field(label: str, *, required: bool = True, end: bool = False, 
     """A date at day, month or year precision: ``1978-09-17``, ``1978-09`` or ``1978``.
 
     Once validated its data is ``(date, precision)``: the first day of the period, or the
-    last with ``end`` (the end of a span). :func:`partial_date_values` turns it into the
-    record's two columns, :func:`show_partial_dates` fills it from a record.
+    last with ``end`` (the end of a span). :func:`show_partial_dates` fills it from a
+    record; the record's input splits it into the date and its precision.
     """
     hint = "YYYY-MM-DD, or YYYY-MM / YYYY when the record is no more precise."
     return PartialDateField(
@@ -83,30 +83,11 @@ def partial_date_field(label: str, *, required: bool = True, end: bool = False, 
     )  # fmt: skip
 
 
-def partial_date_values(form: Any, *names: str) -> dict[str, Any]:
-    """Each partial-date field of ``form`` as the record's ``name`` and ``name_precision``."""
-    values: dict[str, Any] = {}
-    for name in names:
-        parsed = form[name].data or (None, DatePrecision.DAY)
-        values[name], values[f"{name}_precision"] = parsed
-    return values
-
-
 def show_partial_dates(form: Any, record: Any, *names: str) -> None:
     """Fill the partial-date fields of a form opened on ``record`` with its dates as given."""
     for name in names:
         value = getattr(record, name)
         form[name].data = rules.format_partial_date(value, getattr(record, f"{name}_precision")) if value else ""
-
-
-def date_field(label: str, *, required: bool = False, description: str = "", check: Any = None) -> DateField:
-    """An HTML date input (``check``: one more validator, e.g. ``not_before``)."""
-    return DateField(
-        label,
-        validators=[InputRequired() if required else Optional(), *([check] if check else [])],
-        description=description,
-        render_kw={"min": "1800-01-01", "max": "2100-12-31"},
-    )
 
 
 def version_field() -> IntegerField:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from wtforms import Field, Form
@@ -41,23 +40,5 @@ def clean_text(name: str, *, required: bool = False) -> Callable[[Form, Field], 
             field.data = rules.text(field.data, name, required=required)
         except rules.RuleError as error:
             raise StopValidation(as_sentence(str(error))) from None
-
-    return validate
-
-
-
-def not_before(start_field: str) -> Callable[[Form, Field], None]:
-    """The date-order rule: this field's date is not before ``start_field``'s."""
-
-    def validate(form: Form, field: Field) -> None:
-        start, end = form[start_field].data, field.data
-        start = start[0] if isinstance(start, tuple) else start  # a parsed partial date
-        end = end[0] if isinstance(end, tuple) else end
-        if not isinstance(start, date) or not isinstance(end, date):
-            return  # a date that could not be read has its own error
-        try:
-            rules.date_order(start, end)
-        except rules.RuleError as error:
-            raise ValidationError(as_sentence(str(error))) from None
 
     return validate

@@ -117,10 +117,6 @@ class Activity(VersionedMixin, Base):
         """Each source as ``citation <url>`` (for the audit trail)."""
         return [" ".join(x for x in (s.citation, f"<{s.url}>" if s.url else "") if x) for s in self.sources]
 
-    def parties_in(self, role: ActivityPartyRole) -> list[Party]:
-        """The parties that took part in ``role`` (needs ``parties`` and their party loaded)."""
-        return [link.party for link in self.parties if link.role == role]
-
 
 class ActivityParty(Base):
     """A party involved in an activity, with its role in that activity."""

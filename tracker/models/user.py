@@ -42,9 +42,5 @@ class User(TimestampMixin, Base):
         """The session key: id and epoch, so bumping the epoch ends every session."""
         return f"{self.id}:{self.session_epoch}"
 
-    @property
-    def display_name(self) -> str:
-        return self.name or self.email
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -10,17 +10,10 @@ from typing import Any
 
 from tracker import rules
 from tracker.inputs.activity import ActivityInput
-from tracker.inputs.base import Invalid
+from tracker.inputs.base import Invalid, start_date, text, vocab
 from tracker.inputs.records import ConflictInput, ParticipationInput, PartyInput, PhaseInput, RecognitionInput
 from tracker.seeding.records import ActivitySpec, Problem
 from tracker.vocab import ActivityType
-
-
-def _string(value: object) -> str:
-    """YAML may turn ``1978`` into an int; dates and ids are read as the text they were."""
-    if isinstance(value, (int, float, date)) and not isinstance(value, bool):
-        return str(value)
-    return value  # type: ignore[return-value]
 
 
 class _Reader:
@@ -62,32 +55,6 @@ class _Reader:
         except rules.RuleError as error:
             self.problem(record, name, str(error))
             return default
-
-    def many(self, data: dict[str, Any], record: str, name: str, parse: Callable[[Any], Any]) -> list:
-        value = data.get(name) or []
-        if not isinstance(value, list):
-            self.problem(record, name, "expected a list")
-            return []
-        out = []
-        for item in value:
-            try:
-                out.append(parse(item))
-            except rules.RuleError as error:
-                self.problem(record, name, str(error))
-        return out
-
-
-def _vocab(kind):  # noqa: ANN001, ANN202 - tiny parser factory
-    return lambda value: rules.vocab(kind, _string(value))
-
-
-def _partial(value: object) -> tuple[date, Any]:
-    """A start: ``1992`` is 1992-01-01 at year precision."""
-    return rules.partial_date(_string(value))
-
-
-def _text(name: str, *, required: bool = False):  # noqa: ANN202
-    return lambda value: rules.text(_string(value), name, required=required)
 
 
 def _label(kind: str, index: int, data: object, name_field: str) -> str:
@@ -180,7 +147,7 @@ def _read_was(r: _Reader, data: object, label: str) -> tuple[date, ActivityType,
     if data is None:
         return None
     data = r.record(data, f"{label} was", {"date", "type", "title"})
-    when = r.get(data, f"{label} was", "date", _partial, required=True)
-    kind = r.get(data, f"{label} was", "type", _vocab(ActivityType), required=True)
-    title = r.get(data, f"{label} was", "title", _text("title", required=True), required=True)
+    when = r.get(data, f"{label} was", "date", start_date, required=True)
+    kind = r.get(data, f"{label} was", "type", vocab(ActivityType), required=True)
+    title = r.get(data, f"{label} was", "title", text("title", required=True), required=True)
     return (when[0], kind, title) if when and kind and title else None
