@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test serve clean
+.PHONY: run test lint package-check install install-test serve clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,17 @@ run: install
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Formatting, lint and types (CI runs this before the tests).
+lint: install-test
+	$(BIN)/ruff format --check tracker tests bench config.py
+	$(BIN)/ruff check tracker tests bench config.py
+	$(BIN)/mypy
+
+# The wheel carries templates, migrations and the seed: build it, install it in a clean
+# virtualenv, then migrate, seed and serve one page from outside the checkout.
+package-check:
+	.ci/package-check
 
 clean:
 	rm -rf $(VENV) instance/tracker.sqlite

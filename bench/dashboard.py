@@ -27,15 +27,17 @@ from bench.generate import bench_app, generate
 from tracker.extensions import db
 
 
-def _login(app, client) -> None:  # noqa: ANN001
-    from tracker.models import User
+def _login(app, client) -> None:
     from tracker.inputs.records import UserInput
+    from tracker.models import User
     from tracker.users import create_user
     from tracker.vocab import UserRole
 
     with app.app_context():
         if db.session.scalar(sa.select(User.id).where(User.email == "bench@example.org")) is None:
-            create_user(db.session, UserInput(email="bench@example.org", role=UserRole.VIEWER), password="bench-password-1")
+            create_user(
+                db.session, UserInput(email="bench@example.org", role=UserRole.VIEWER), password="bench-password-1"
+            )
             db.session.commit()
     client.post("/login", data={"email": "bench@example.org", "password": "bench-password-1"})
 
@@ -74,7 +76,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="sqlite:////tmp/tracker-bench.sqlite")
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--no-freeze", action="store_true", help="Leave the garbage collector as a plain process has it.")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="Leave the garbage collector as a plain process has it."
+    )
     args = parser.parse_args()
     base = "/conflicts/bench/dashboard"
     run(args.database_url, args.activities, args.repeat, [

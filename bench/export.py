@@ -114,13 +114,17 @@ def main() -> None:
     with app.app_context():
         conflict_id = generate(db.engine, slug=SLUG, activities=args.activities)
         dialect = db.engine.dialect.name
-        rows = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("activity")).where(sa.column("conflict_id") == conflict_id))
+        rows = db.session.scalar(
+            sa.select(sa.func.count()).select_from(sa.table("activity")).where(sa.column("conflict_id") == conflict_id)
+        )
     dump_seconds = database_dump(args.database_url, dialect, conflict_id)
     ours = served_export(args.database_url)
     ours_rate, dump_rate = rows / ours["seconds"], rows / dump_seconds
     print(f"database: {dialect}; rows: {rows}")
     print(f"database dump: {dump_seconds:.1f} s, {dump_rate:,.0f} rows/s")
-    print(f"tracker export: {ours['seconds']:.1f} s, {ours_rate:,.0f} rows/s, {ours['bytes'] / 1e6:.0f} MB, {ours['lines'] - 1} data lines")
+    print(
+        f"tracker export: {ours['seconds']:.1f} s, {ours_rate:,.0f} rows/s, {ours['bytes'] / 1e6:.0f} MB, {ours['lines'] - 1} data lines"
+    )
     print(f"ratio: {ours_rate / dump_rate:.2f} (target >= 0.5)")
     print(f"serving process: peak RSS {ours['streaming_peak_mb']:.0f} MB while serving the export (target < 100 MB); "
           f"{ours['rss_before_mb']:.0f} MB peak before it, when signing in (scrypt takes 32 MB for a moment)")  # fmt: skip

@@ -17,14 +17,22 @@ import sqlalchemy as sa
 
 from tracker.models import Activity, ActivityParty, Conflict, Participation, Party, PhaseChange, Source
 from tracker.vocab import (
-    ActivityPartyRole, ActivityType, Effect, Form, Incentive, OfficialLevel, Purpose, Scope, Track,
+    ActivityPartyRole,
+    ActivityType,
+    Effect,
+    Form,
+    Incentive,
+    OfficialLevel,
+    Purpose,
+    Scope,
+    Track,
 )  # fmt: skip
 
 BATCH = 5_000
 PARTIES = 24
 
 
-def bench_app(database_url: str):  # noqa: ANN201
+def bench_app(database_url: str):
     """The tracker on ``database_url``, migrated to head (as production would be)."""
     from tracker import create_app, migrate
 
@@ -49,7 +57,9 @@ def generate(engine: sa.Engine, *, slug: str = "bench", activities: int = 100_00
                 created_at=now, updated_at=now,
             ).returning(Conflict.id)
         ).scalar_one()  # fmt: skip
-        conn.execute(sa.insert(PhaseChange).values(conflict_id=conflict_id, phase="active", since=date(1960, 1, 1), note=""))
+        conn.execute(
+            sa.insert(PhaseChange).values(conflict_id=conflict_id, phase="active", since=date(1960, 1, 1), note="")
+        )
         party_ids = []
         for i in range(PARTIES):
             name = f"{slug} party {i:02d}"
@@ -89,7 +99,14 @@ def generate(engine: sa.Engine, *, slug: str = "bench", activities: int = 100_00
                 a, b = rng.sample(party_ids, 2)
                 links.append({"activity_id": aid, "party_id": a, "role": rng.choice(roles), "position": 0})
                 links.append({"activity_id": aid, "party_id": b, "role": "target", "position": 1})
-                sources.append({"activity_id": aid, "position": 0, "citation": f"Bench source {aid}", "url": f"https://example.org/{aid}"})
+                sources.append(
+                    {
+                        "activity_id": aid,
+                        "position": 0,
+                        "citation": f"Bench source {aid}",
+                        "url": f"https://example.org/{aid}",
+                    }
+                )
             for act in acts:
                 act["recorded_at"] = act["updated_at"] = now
             conn.execute(sa.insert(Activity), acts)
@@ -97,7 +114,9 @@ def generate(engine: sa.Engine, *, slug: str = "bench", activities: int = 100_00
             conn.execute(sa.insert(Source), sources)
             written += n
         if engine.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('activity', 'id'), (SELECT max(id) FROM activity))"))
+            conn.execute(
+                sa.text("SELECT setval(pg_get_serial_sequence('activity', 'id'), (SELECT max(id) FROM activity))")
+            )
     # Statistics for the planner; on PostgreSQL also the vacuum that autovacuum would run
     # soon after a bulk load (the tally triggers' updates leave dead rows behind).
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -52,7 +52,7 @@ class FreshContextClient(FlaskClient):
     """Each request runs in its own application context, hence its own database session,
     as it does in production (not in the test's context, whose session holds test objects)."""
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -60,9 +60,7 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     """The application, its database migrated to head through Alembic."""
-    application = create_app(
-        {"ENV_NAME": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False}
-    )
+    application = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False})
     application.test_client_class = FreshContextClient
     with application.app_context():
         wipe(_db.engine)
@@ -149,13 +147,13 @@ class StatementCounter:
         self.count = 0
         self.statements: list[str] = []
 
-    def __call__(self, _conn, _cursor, statement, _params, _context, _executemany) -> None:  # noqa: ANN001
+    def __call__(self, _conn, _cursor, statement, _params, _context, _executemany) -> None:
         self.count += 1
         self.statements.append(statement)
 
 
 @pytest.fixture
-def count_statements(app_ctx: Flask):  # noqa: ANN201
+def count_statements(app_ctx: Flask):
     """``with count_statements() as counter:`` counts the statements run inside the block."""
 
     @contextmanager
@@ -181,7 +179,14 @@ def users(session: Session) -> dict[str, object]:
     from tracker.vocab import UserRole
 
     made = {
-        role: User(email=f"{role}@example.org", name="", role=UserRole(role), password_hash=_hash(role), active=True, session_epoch=0)
+        role: User(
+            email=f"{role}@example.org",
+            name="",
+            role=UserRole(role),
+            password_hash=_hash(role),
+            active=True,
+            session_epoch=0,
+        )
         for role in PASSWORDS
     }
     session.add_all(made.values())
@@ -203,14 +208,14 @@ class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def login(self, role: str = "analyst", **kwargs: object):  # noqa: ANN201
+    def login(self, role: str = "analyst", **kwargs: object):
         return self.client.post(
             "/login",
             data={"email": f"{role}@example.org", "password": PASSWORDS[role]},
             **kwargs,
         )
 
-    def logout(self):  # noqa: ANN201
+    def logout(self):
         return self.client.post("/logout")
 
 

@@ -35,7 +35,9 @@ def world(session: Session, users: dict) -> World:
     free = make_party(session)
     row = make_participation(session, conflict, party)
     activity = make_activity(session, conflict, [(party, ActivityPartyRole.INITIATOR)])
-    rec = Recognition(recognizer_id=party.id, recognized_id=other.id, status=RecognitionKind.FULL, since=date(1991, 1, 1), source="")
+    rec = Recognition(
+        recognizer_id=party.id, recognized_id=other.id, status=RecognitionKind.FULL, since=date(1991, 1, 1), source=""
+    )
     session.add(rec)
     session.commit()
     return World("c1", party.id, free.id, activity.id, row.id, rec.id, users["viewer"].id)
@@ -93,7 +95,7 @@ ROUTES = [
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "template", "least"), ROUTES, ids=[f"{m} {t}" for m, t, _ in ROUTES])
-def test_route_role_matrix(client, auth, world: World, role: str, method: str, template: str, least: str) -> None:  # noqa: ANN001
+def test_route_role_matrix(client, auth, world: World, role: str, method: str, template: str, least: str) -> None:
     if role != "anonymous":
         assert auth.login(role).status_code == 302
     url = template.format(w=world)
@@ -112,7 +114,7 @@ def test_route_role_matrix(client, auth, world: World, role: str, method: str, t
         assert response.status_code in (200, 302)
 
 
-def test_login_page_and_static_assets_are_public(client, session: Session) -> None:  # noqa: ANN001
+def test_login_page_and_static_assets_are_public(client, session: Session) -> None:
     assert client.get("/login").status_code == 200
     assert client.get("/static/tracker.css").status_code == 200
     assert client.get("/bootstrap/static/css/bootstrap.min.css").status_code == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date
 from html import unescape
 
@@ -17,7 +16,7 @@ from tracker.vocab import ActivityPartyRole, Track
 
 
 @pytest.fixture
-def case(session: Session):  # noqa: ANN201
+def case(session: Session):
     conflict = make_conflict(session, slug="moz", name="Mozambique")
     gov, renamo, egidio = (make_party(session, name=n) for n in ("Mozambique", "RENAMO", "Sant'Egidio"))
     outsider = make_party(session, name="Kenya")
@@ -27,7 +26,7 @@ def case(session: Session):  # noqa: ANN201
     return {"conflict": conflict, "gov": gov, "renamo": renamo, "egidio": egidio, "outsider": outsider}
 
 
-def activity_data(case, **changes) -> dict:  # noqa: ANN001
+def activity_data(case, **changes) -> dict:
     data = {
         "date": "1992-10-04", "end_date": "", "type": "agreement", "track": "1.5", "scope": "bilateral",
         "official_level": "head_of_state", "form": "formal_meeting", "purpose": "agreement",
@@ -41,11 +40,11 @@ def activity_data(case, **changes) -> dict:  # noqa: ANN001
     return data | changes
 
 
-def _page(response) -> str:  # noqa: ANN001
+def _page(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
-def test_log_an_activity_and_read_it_back(client, auth, case, session: Session) -> None:  # noqa: ANN001
+def test_log_an_activity_and_read_it_back(client, auth, case, session: Session) -> None:
     auth.login("analyst")
     response = client.post("/conflicts/moz/activities/new", data=activity_data(case))
     assert response.status_code == 302
@@ -58,14 +57,20 @@ def test_log_an_activity_and_read_it_back(client, auth, case, session: Session) 
     assert "peacemaker.un.org" in page
     entry = session.scalars(sa.select(AuditEntry)).one()
     assert entry.action == "create" and entry.record_type == "activity" and entry.actor == "analyst@example.org"
-    assert entry.changes["party_links"][1] == ["Mozambique (participant)", "RENAMO (participant)", "Sant'Egidio (mediator)"]
+    assert entry.changes["party_links"][1] == [
+        "Mozambique (participant)",
+        "RENAMO (participant)",
+        "Sant'Egidio (mediator)",
+    ]
 
 
-def test_partial_dates_and_save_and_add_another(client, auth, case, session: Session) -> None:  # noqa: ANN001
+def test_partial_dates_and_save_and_add_another(client, auth, case, session: Session) -> None:
     auth.login("analyst")
     response = client.post(
         "/conflicts/moz/activities/new",
-        data=activity_data(case, date="1990-07", title="First direct talks", type="negotiation_round", save_and_add="y"),
+        data=activity_data(
+            case, date="1990-07", title="First direct talks", type="negotiation_round", save_and_add="y"
+        ),
     )
     assert response.status_code == 302 and response.location.startswith("/conflicts/moz/activities/new?date=1990-07&")
     assert response.location.endswith("#title")
@@ -73,7 +78,10 @@ def test_partial_dates_and_save_and_add_another(client, auth, case, session: Ses
     assert '<option selected value="1.5">' in follow and '<option selected value="head_of_state">' in follow
     # The next entry of the series starts from the same date, parties and sources; the title is new.
     assert re.search(r'<input[^>]*name="date"[^>]*value="1990-07"', follow)
-    assert f'<option selected value="{case["egidio"].id}">' in follow and 'value="Rome General Peace Accords (1992)"' in follow
+    assert (
+        f'<option selected value="{case["egidio"].id}">' in follow
+        and 'value="Rome General Peace Accords (1992)"' in follow
+    )
     assert 'name="title"' in follow and 'value="First direct talks"' not in follow
     assert "Carried over from the previous entry" in follow  # the sources are the previous entry's: said so
     assert "Carried over" not in client.get("/conflicts/moz/activities/new").get_data(as_text=True)
@@ -99,7 +107,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("changes", "message"), BAD, ids=[m for _, m in BAD])
-def test_bad_activity_is_refused_with_the_reason_and_nothing_written(client, auth, case, session: Session, changes, message) -> None:  # noqa: ANN001
+def test_bad_activity_is_refused_with_the_reason_and_nothing_written(
+    client, auth, case, session: Session, changes, message
+) -> None:
     auth.login("analyst")
     response = client.post("/conflicts/moz/activities/new", data=activity_data(case, **changes))
     assert response.status_code == 200
@@ -110,7 +120,7 @@ def test_bad_activity_is_refused_with_the_reason_and_nothing_written(client, aut
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
-def test_a_refused_field_is_marked_invalid_for_screen_readers(client, auth, case) -> None:  # noqa: ANN001
+def test_a_refused_field_is_marked_invalid_for_screen_readers(client, auth, case) -> None:
     auth.login("analyst")
     page = _page(client.post("/conflicts/moz/activities/new", data=activity_data(case, title="")))
     assert 'aria-invalid="true"' in page and 'id="title"' in page
@@ -119,7 +129,7 @@ def test_a_refused_field_is_marked_invalid_for_screen_readers(client, auth, case
     assert page.count('aria-invalid="true"') == 1  # only the field in error
 
 
-def test_party_outside_the_conflict_is_refused_or_added_on_request(client, auth, case, session: Session) -> None:  # noqa: ANN001
+def test_party_outside_the_conflict_is_refused_or_added_on_request(client, auth, case, session: Session) -> None:
     auth.login("analyst")
     data = activity_data(case, **{"parties-3-party": case["outsider"].id, "parties-3-role": "mediator"})
     refused = client.post("/conflicts/moz/activities/new", data=data)
@@ -131,15 +141,17 @@ def test_party_outside_the_conflict_is_refused_or_added_on_request(client, auth,
     assert (row.role, row.capacity) == ("third_party", "observer")
 
 
-def test_duplicate_activity_is_refused(client, auth, case) -> None:  # noqa: ANN001
+def test_duplicate_activity_is_refused(client, auth, case) -> None:
     auth.login("analyst")
     assert client.post("/conflicts/moz/activities/new", data=activity_data(case)).status_code == 302
     again = client.post("/conflicts/moz/activities/new", data=activity_data(case))
     assert "already recorded in this conflict" in _page(again)
 
 
-def test_edit_records_each_changed_field_in_the_history(client, auth, case, session: Session) -> None:  # noqa: ANN001
-    activity = make_activity(session, case["conflict"], [(case["gov"], ActivityPartyRole.INITIATOR)], title="Talks", track="1")
+def test_edit_records_each_changed_field_in_the_history(client, auth, case, session: Session) -> None:
+    activity = make_activity(
+        session, case["conflict"], [(case["gov"], ActivityPartyRole.INITIATOR)], title="Talks", track="1"
+    )
     session.commit()
     auth.login("analyst")
     form = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
@@ -155,8 +167,10 @@ def test_edit_records_each_changed_field_in_the_history(client, auth, case, sess
     assert f"<del>{Track.ONE.label}</del> → <ins>{Track.ONE_AND_A_HALF.label}</ins>" in history
 
 
-def test_saving_over_a_newer_version_asks_to_merge(client, auth, case, session: Session) -> None:  # noqa: ANN001
-    activity = make_activity(session, case["conflict"], [(case["gov"], ActivityPartyRole.INITIATOR)], title="Talks", track="1")
+def test_saving_over_a_newer_version_asks_to_merge(client, auth, case, session: Session) -> None:
+    activity = make_activity(
+        session, case["conflict"], [(case["gov"], ActivityPartyRole.INITIATOR)], title="Talks", track="1"
+    )
     session.commit()
     auth.login("analyst")
     base = activity_data(case, title="Talks", type="negotiation_round", date="1991-01-01", version="1")
@@ -173,7 +187,7 @@ def test_saving_over_a_newer_version_asks_to_merge(client, auth, case, session: 
     assert merged.status_code == 302
 
 
-def test_delete_needs_confirmation_and_is_audited(client, auth, case, session: Session) -> None:  # noqa: ANN001
+def test_delete_needs_confirmation_and_is_audited(client, auth, case, session: Session) -> None:
     activity = make_activity(session, case["conflict"], [(case["gov"], ActivityPartyRole.INITIATOR)], title="Talks")
     session.commit()
     auth.login("admin")
@@ -185,7 +199,7 @@ def test_delete_needs_confirmation_and_is_audited(client, auth, case, session: S
     assert entry.action == "delete" and entry.changes["title"] == ["Talks", None]
 
 
-def test_referenced_party_cannot_be_deleted(client, auth, case) -> None:  # noqa: ANN001
+def test_referenced_party_cannot_be_deleted(client, auth, case) -> None:
     auth.login("admin")
     page = _page(client.get(f"/parties/{case['gov'].id}/delete"))
     assert "cannot be deleted while other records refer to it" in page and "1 roles in conflicts" in page
@@ -193,7 +207,7 @@ def test_referenced_party_cannot_be_deleted(client, auth, case) -> None:  # noqa
     assert client.post(f"/parties/{case['outsider'].id}/delete").status_code == 302
 
 
-def test_admin_change_log_filters_by_user_and_date(client, auth, case, session: Session) -> None:  # noqa: ANN001
+def test_admin_change_log_filters_by_user_and_date(client, auth, case, session: Session) -> None:
     auth.login("analyst")
     client.post("/conflicts/moz/activities/new", data=activity_data(case))
     auth.logout()
@@ -209,7 +223,7 @@ def test_admin_change_log_filters_by_user_and_date(client, auth, case, session: 
     assert "is before the" in inverted
 
 
-def test_an_end_known_to_the_month_is_kept_as_given_and_round_trips(client, auth, case, session: Session) -> None:  # noqa: ANN001
+def test_an_end_known_to_the_month_is_kept_as_given_and_round_trips(client, auth, case, session: Session) -> None:
     auth.login("analyst")
     data = activity_data(case, date="1990-07", end_date="1992-10")
     assert client.post("/conflicts/moz/activities/new", data=data).status_code == 302
@@ -226,7 +240,7 @@ def test_an_end_known_to_the_month_is_kept_as_given_and_round_trips(client, auth
     assert "is before the start" in _page(refused)
 
 
-def test_reordering_parties_or_sources_is_not_a_change(client, auth, case, session: Session) -> None:  # noqa: ANN001
+def test_reordering_parties_or_sources_is_not_a_change(client, auth, case, session: Session) -> None:
     auth.login("analyst")
     data = activity_data(case, **{"sources-1-citation": "Second source"})
     assert client.post("/conflicts/moz/activities/new", data=data).status_code == 302

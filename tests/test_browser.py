@@ -51,7 +51,7 @@ def browser() -> Iterator[object]:
     driver.quit()
 
 
-def _sign_in(browser, live_url: str, role: str) -> None:  # noqa: ANN001
+def _sign_in(browser, live_url: str, role: str) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(f"{live_url}/login")
@@ -61,7 +61,7 @@ def _sign_in(browser, live_url: str, role: str) -> None:  # noqa: ANN001
     _wait_for_title(browser, "Conflicts")
 
 
-def _click(browser, element) -> None:  # noqa: ANN001
+def _click(browser, element) -> None:
     """Click like a person: scroll the element to the middle of the window first. Should
     headless Chromium still report the point as covered (it does, now and then, right after a
     scroll), click through the DOM instead."""
@@ -74,14 +74,16 @@ def _click(browser, element) -> None:  # noqa: ANN001
         browser.execute_script("arguments[0].click();", element)
 
 
-def _wait_for_title(browser, text: str) -> None:  # noqa: ANN001
+def _wait_for_title(browser, text: str) -> None:
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(browser, 10).until(expected_conditions.title_contains(text))
 
 
-def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_url: str, session: Session, users) -> None:  # noqa: ANN001
+def test_log_an_activity_filter_the_timeline_and_see_the_history(
+    browser, live_url: str, session: Session, users
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -109,15 +111,23 @@ def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_u
     Select(browser.find_element(By.ID, "parties-0-role")).select_by_value("mediator")
     browser.find_element(By.ID, "parties-1-party-search").send_keys("burundi")  # any case
     Select(browser.find_element(By.ID, "parties-1-role")).select_by_value("participant")
-    browser.find_element(By.ID, "sources-0-citation").send_keys("Arusha Peace and Reconciliation Agreement for Burundi (2000)")
+    browser.find_element(By.ID, "sources-0-citation").send_keys(
+        "Arusha Peace and Reconciliation Agreement for Burundi (2000)"
+    )
     _click(browser, browser.find_element(By.ID, "submit"))
     _wait_for_title(browser, "Arusha Peace")
 
-    assert "Activity recorded: Arusha Peace and Reconciliation Agreement." in browser.find_element(By.CLASS_NAME, "alert-success").text
+    assert (
+        "Activity recorded: Arusha Peace and Reconciliation Agreement."
+        in browser.find_element(By.CLASS_NAME, "alert-success").text
+    )
     assert browser.find_element(By.TAG_NAME, "h1").text == "Arusha Peace and Reconciliation Agreement"
 
     browser.get(f"{live_url}/conflicts/burundi?track=1&party={mandela.id}&from=2000&to=2000")
-    assert "Arusha Peace and Reconciliation Agreement" in browser.find_element(By.ID, "timeline-heading").find_element(By.XPATH, "..").text
+    assert (
+        "Arusha Peace and Reconciliation Agreement"
+        in browser.find_element(By.ID, "timeline-heading").find_element(By.XPATH, "..").text
+    )
     browser.get(f"{live_url}/conflicts/burundi?track=2")
     assert "No activity matches the filter." in browser.page_source
 
@@ -129,7 +139,9 @@ def test_log_an_activity_filter_the_timeline_and_see_the_history(browser, live_u
     assert "analyst@example.org" in log and "Arusha Peace and Reconciliation Agreement" in log
 
 
-def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(browser, live_url: str, session: Session, users) -> None:  # noqa: ANN001
+def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(
+    browser, live_url: str, session: Session, users
+) -> None:
     """A negotiation round logged as a person would: parties typed, a row added, a party
     created without leaving the form, then "Save and add another" keeps all but the title."""
     from selenium.webdriver.common.by import By
@@ -191,8 +203,15 @@ def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(browser, live_
     # The next entry starts from the same date, coding, parties and sources; the title is new.
     assert browser.find_element(By.ID, "date").get_attribute("value") == "1990-07-08"
     assert Select(browser.find_element(By.ID, "track")).first_selected_option.get_attribute("value") == "1.5"
-    assert browser.find_element(By.ID, "parties-2-party-search").get_attribute("value").startswith("Community of Sant'Egidio")
-    assert browser.find_element(By.ID, "sources-0-citation").get_attribute("value") == "Hume (1994), Ending Mozambique's War"
+    assert (
+        browser.find_element(By.ID, "parties-2-party-search")
+        .get_attribute("value")
+        .startswith("Community of Sant'Egidio")
+    )
+    assert (
+        browser.find_element(By.ID, "sources-0-citation").get_attribute("value")
+        == "Hume (1994), Ending Mozambique's War"
+    )
     assert browser.find_element(By.ID, "title").get_attribute("value") == ""
     assert browser.switch_to.active_element.get_attribute("id") == "title"  # the cursor is where typing starts
     browser.find_element(By.ID, "title").send_keys("Second round in Rome")
@@ -202,12 +221,16 @@ def test_log_a_series_fast_add_rows_create_a_party_and_carry_over(browser, live_
     _wait_for_title(browser, "Second round in Rome")
     browser.get(f"{live_url}/conflicts/moz?view=table")
     table = browser.find_element(By.CSS_SELECTOR, "table.timeline-table").text
-    assert "First round in Rome" in table and "Second round in Rome" in table and "Community of Sant'Egidio (mediator)" in table
+    assert (
+        "First round in Rome" in table
+        and "Second round in Rome" in table
+        and "Community of Sant'Egidio (mediator)" in table
+    )
     assert "Kenya (participant)" in table
     WebDriverWait(browser, 5).until(expected_conditions.presence_of_element_located((By.ID, "timeline-heading")))
 
 
-def test_chips_remove_one_filter_and_pages_fit_a_phone(browser, live_url: str, session: Session, users) -> None:  # noqa: ANN001
+def test_chips_remove_one_filter_and_pages_fit_a_phone(browser, live_url: str, session: Session, users) -> None:
     from selenium.webdriver.common.by import By
 
     from tests.factories import make_activity
@@ -224,8 +247,14 @@ def test_chips_remove_one_filter_and_pages_fit_a_phone(browser, live_url: str, s
     chips = browser.find_elements(By.CSS_SELECTOR, "[aria-label='Active filters'] a.badge")
     assert [c.text.split("×")[0].strip() for c in chips] == ["Type: Agreement signed", "Track: Track one (official)"]
     _click(browser, chips[0])
-    assert "type=" not in browser.current_url and "track=1" in browser.current_url and browser.current_url.endswith("#timeline-heading")
-    assert "Event 0" in browser.page_source and "Event 2" not in browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    assert (
+        "type=" not in browser.current_url
+        and "track=1" in browser.current_url
+        and browser.current_url.endswith("#timeline-heading")
+    )
+    assert (
+        "Event 0" in browser.page_source and "Event 2" not in browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    )
     browser.set_window_size(390, 844)
     for path in ("/conflicts/ga", "/conflicts/ga/dashboard", "/conflicts/ga/activities/new", "/conflicts/", "/portfolio",
                  "/search?q=event", "/parties/"):  # fmt: skip

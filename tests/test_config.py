@@ -22,7 +22,7 @@ def test_production_starts_with_a_secret_key(monkeypatch: pytest.MonkeyPatch) ->
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_database_url_and_prefixed_variables_override_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+def test_database_url_and_prefixed_variables_override_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://root@127.0.0.1:5432/elsewhere")
     monkeypatch.setenv("TRACKER_PAGE_SIZE", "7")
     app = create_app()
@@ -59,3 +59,24 @@ def test_the_production_entry_point_builds_the_app_and_freezes_the_collector(mon
     finally:
         gc.unfreeze()
         sys.modules.pop("tracker.wsgi", None)
+
+
+def test_the_wheel_lists_every_package_and_carries_the_top_level() -> None:
+    """pyproject.toml names the packages by hand (the top-level folders are mapped into the
+    package): a new package of tracker/ must be listed, or the wheel goes without it."""
+    import tomllib
+    from pathlib import Path
+
+    from tracker import paths
+
+    root = Path(__file__).resolve().parent.parent
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.relative_to(root).parts[:-1]) for p in (root / "tracker").rglob("__init__.py")}
+    assert found <= set(setuptools["packages"])
+    assert {"tracker._bundle.templates", "tracker._bundle.migrations", "tracker._bundle.seed"} <= set(
+        setuptools["packages"]
+    )
+    assert "py-modules" not in setuptools  # config.py is read by path, never installed as a module named config
+    for name in ("templates", "migrations", "seed", "config.py", "alembic.ini"):
+        assert paths.top_level(name) == root / name  # a checkout reads its own
+        assert setuptools["package-dir"].get(f"tracker._bundle.{name}", ".") in (name, ".")

@@ -32,7 +32,7 @@ def _no_drift() -> bool:
 
 
 @pytest.fixture
-def spread(session: Session):  # noqa: ANN201
+def spread(session: Session):
     """Two conflicts; activities that cross month ends (``end_date``), share months, and
     involve a party twice in one activity (two roles)."""
     war = make_conflict(session, slug="war", name="War")
@@ -69,7 +69,7 @@ def _filter(session: Session, query: str) -> ActivityFilter:
      "from=1990-03-03", "from=1990-12-31&to=1991-01-01", "track=1&from=1990-02-14&to=1990-02-14",
      "from=1990-01-15&to=1991-06-01", "to=1990-01-30", "from=1991-01-02&to=1991-06-15"],
 )  # fmt: skip
-def test_tallies_and_activities_give_the_same_dashboard(session: Session, spread, query: str) -> None:  # noqa: ANN001
+def test_tallies_and_activities_give_the_same_dashboard(session: Session, spread, query: str) -> None:
     flt = _filter(session, query)
     assert not flt.errors and sources.answers(flt)
     from_tallies = report.build(session, spread["war"].id, flt, tallies=True)
@@ -77,7 +77,7 @@ def test_tallies_and_activities_give_the_same_dashboard(session: Session, spread
     assert from_tallies == from_activities
 
 
-def test_an_activity_that_ends_in_a_later_month_counts_from_its_start(session: Session, spread) -> None:  # noqa: ANN001
+def test_an_activity_that_ends_in_a_later_month_counts_from_its_start(session: Session, spread) -> None:
     # "War 0" runs from 1990-01-30 to 1990-03-02: a filter from March still finds it, and it
     # is counted in its first month, as on the timeline.
     data = report.build(session, spread["war"].id, _filter(session, "from=1990-03&to=1990-03"), tallies=True)
@@ -92,7 +92,9 @@ def test_an_activity_that_ends_in_a_later_month_counts_from_its_start(session: S
      ("type=agreement", False, 0), ("level=ministerial", False, 0), ("purpose=coercive", False, 0),
      ("effect=neutral", False, 0), ("party=PARTY", False, 0)],
 )  # fmt: skip
-def test_tracks_and_dates_are_read_from_the_tallies(session: Session, spread, query: str, answered: bool, cut: int) -> None:  # noqa: ANN001
+def test_tracks_and_dates_are_read_from_the_tallies(
+    session: Session, spread, query: str, answered: bool, cut: int
+) -> None:
     flt = _filter(session, query.replace("PARTY", str(spread["a"].id)))
     assert not flt.errors
     assert sources.answers(flt) is answered
@@ -105,14 +107,16 @@ def test_tracks_and_dates_are_read_from_the_tallies(session: Session, spread, qu
             sources.source(spread["war"].id, flt, tallies=True)
 
 
-def test_tallies_hold_the_expected_rows(session: Session, spread) -> None:  # noqa: ANN001
+def test_tallies_hold_the_expected_rows(session: Session, spread) -> None:
     war = spread["war"].id
     t = ActivityTally
     tracks = dict(session.execute(
         sa.select(t.track, sa.func.sum(t.n)).where(t.conflict_id == war, t.kind == "track").group_by(t.track)
     ).all())  # fmt: skip
     assert tracks == {"1": 3, "1.5": 1, "2": 1}
-    crossing = session.execute(sa.select(t.month, t.end_month).where(t.conflict_id == war, t.kind == "track", t.track == "2")).one()
+    crossing = session.execute(
+        sa.select(t.month, t.end_month).where(t.conflict_id == war, t.kind == "track", t.track == "2")
+    ).one()
     assert crossing == (date(1990, 12, 1), date(1991, 1, 1))
     p = PartyTally
     mediator = session.execute(
@@ -127,19 +131,21 @@ def test_tallies_hold_the_expected_rows(session: Session, spread) -> None:  # no
     assert [(m.isoformat(), n, hos) for m, n, hos in beta] == [("1990-12-01", 1, 0), ("1991-06-01", 1, 0)]
 
 
-def test_the_newest_frozen_trigger_script_is_what_the_app_writes(app_ctx) -> None:  # noqa: ANN001
+def test_the_newest_frozen_trigger_script_is_what_the_app_writes(app_ctx) -> None:
     """The migrations install a frozen copy of the tally triggers; the newest must be what
     ``tallies.script`` writes, or the app's recount and the triggers disagree. After changing
     the SQL: freeze it as the next version (``flask --app tracker tallies --script``) and add a
     revision that runs it."""
     folder = Path(__file__).resolve().parent.parent / "migrations" / "sql"
-    newest = max(folder.glob("tallies_v*.sqlite.sql"), key=lambda f: int(f.name.split(".")[0].removeprefix("tallies_v")))
+    newest = max(
+        folder.glob("tallies_v*.sqlite.sql"), key=lambda f: int(f.name.split(".")[0].removeprefix("tallies_v"))
+    )
     version = newest.name.split(".")[0]
     for dialect in ("sqlite", "postgresql"):
         assert (folder / f"{version}.{dialect}.sql").read_text(encoding="utf-8") == tallies.script(dialect)
 
 
-def test_triggers_are_installed_at_head(app_ctx) -> None:  # noqa: ANN001
+def test_triggers_are_installed_at_head(app_ctx) -> None:
     with db.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
@@ -148,11 +154,13 @@ def test_triggers_are_installed_at_head(app_ctx) -> None:  # noqa: ANN001
     assert names >= {name for group in tallies.TRIGGERS.values() for name in group}
 
 
-def test_bulk_sql_moves_the_counts(session: Session, spread) -> None:  # noqa: ANN001
+def test_bulk_sql_moves_the_counts(session: Session, spread) -> None:
     war = spread["war"].id
     ids = sa.select(Activity.id).where(Activity.conflict_id == war, Activity.track == "1").scalar_subquery()
     session.execute(sa.update(Activity).where(Activity.id.in_(ids)).values(track="2", official_level="unofficial"))
-    session.execute(sa.update(Activity).where(Activity.title == "War 1").values(date=date(1995, 5, 5), end_date=date(1996, 1, 1)))
+    session.execute(
+        sa.update(Activity).where(Activity.title == "War 1").values(date=date(1995, 5, 5), end_date=date(1996, 1, 1))
+    )
     session.execute(
         sa.update(ActivityParty)
         .where(ActivityParty.party_id == spread["b"].id, ActivityParty.role == R.TARGET)
@@ -165,9 +173,11 @@ def test_bulk_sql_moves_the_counts(session: Session, spread) -> None:  # noqa: A
     session.commit()
 
 
-def test_deleting_links_activities_and_conflicts_takes_the_counts_away(session: Session, spread) -> None:  # noqa: ANN001
+def test_deleting_links_activities_and_conflicts_takes_the_counts_away(session: Session, spread) -> None:
     war = spread["war"].id
-    session.execute(sa.delete(ActivityParty).where(ActivityParty.party_id == spread["m"].id, ActivityParty.role == R.MEDIATOR))
+    session.execute(
+        sa.delete(ActivityParty).where(ActivityParty.party_id == spread["m"].id, ActivityParty.role == R.MEDIATOR)
+    )
     assert _no_drift()
     session.execute(sa.delete(Activity).where(Activity.title.in_(["War 0", "War 3"])))
     assert _no_drift()
@@ -180,7 +190,7 @@ def test_deleting_links_activities_and_conflicts_takes_the_counts_away(session: 
     session.commit()
 
 
-def test_rebuild_recounts_what_drifted(session: Session, spread) -> None:  # noqa: ANN001
+def test_rebuild_recounts_what_drifted(session: Session, spread) -> None:
     conn = session.connection()
     conn.execute(sa.update(ActivityTally).values(n=ActivityTally.n + 1))
     assert tallies.drift(conn)["activity_tally"]
@@ -189,7 +199,7 @@ def test_rebuild_recounts_what_drifted(session: Session, spread) -> None:  # noq
     session.commit()
 
 
-def test_forms_keep_the_dashboard_current(client, auth, session: Session, spread) -> None:  # noqa: ANN001
+def test_forms_keep_the_dashboard_current(client, auth, session: Session, spread) -> None:
     auth.login("analyst")
     a, b = spread["a"], spread["b"]
     data = {
@@ -216,7 +226,7 @@ def test_forms_keep_the_dashboard_current(client, auth, session: Session, spread
     assert levels()[("Alpha", "1991-06")] == "senior_official"
 
 
-def test_cli_checks_and_rebuilds_the_tallies(runner, session: Session, spread) -> None:  # noqa: ANN001
+def test_cli_checks_and_rebuilds_the_tallies(runner, session: Session, spread) -> None:
     assert runner.invoke(args=["tallies"]).exit_code == 0
     session.execute(sa.update(PartyTally).where(PartyTally.party_id == spread["m"].id).values(n_unofficial=9))
     session.commit()

@@ -17,7 +17,7 @@ from tracker.vocab import ActivityPartyRole as R
 
 
 @pytest.fixture
-def fixture_conflict(session: Session):  # noqa: ANN201
+def fixture_conflict(session: Session):
     """Seven activities over 1990–1993: 42 months, so quarterly buckets.
 
     | date       | track | type               | level           | purpose   | effect        | incentive | parties        |
@@ -35,13 +35,76 @@ def fixture_conflict(session: Session):  # noqa: ANN201
     for p in (a, b, c, m):
         make_participation(session, conflict, p)
     rows = [
-        (date(1990, 1, 10), "1", "negotiation_round", "working_level", "agreement", "de_escalating", None, [(a, R.INITIATOR), (b, R.TARGET)]),
-        (date(1990, 2, 10), "1", "negotiation_round", "ministerial", "agreement", "de_escalating", None, [(a, R.INITIATOR), (b, R.TARGET)]),
-        (date(1990, 8, 1), "1.5", "mediation_session", "unofficial", "persuasive", "neutral", None, [(m, R.MEDIATOR), (a, R.PARTICIPANT)]),
-        (date(1991, 3, 5), "1", "economic_sanction", "head_of_state", "coercive", "escalating", "stick", [(c, R.INITIATOR), (b, R.TARGET)]),
-        (date(1991, 3, 20), "2", "informal_consultation", "unofficial", "relationship", "unknown", None, [(m, R.INITIATOR)]),
-        (date(1993, 6, 1), "1", "agreement", "senior_official", "agreement", "de_escalating", "carrot", [(a, R.PARTICIPANT), (b, R.PARTICIPANT)]),
-        (date(1993, 6, 2), "1", "incentive_offer", "ministerial", "persuasive", "de_escalating", "carrot", [(c, R.INITIATOR), (a, R.TARGET)]),
+        (
+            date(1990, 1, 10),
+            "1",
+            "negotiation_round",
+            "working_level",
+            "agreement",
+            "de_escalating",
+            None,
+            [(a, R.INITIATOR), (b, R.TARGET)],
+        ),
+        (
+            date(1990, 2, 10),
+            "1",
+            "negotiation_round",
+            "ministerial",
+            "agreement",
+            "de_escalating",
+            None,
+            [(a, R.INITIATOR), (b, R.TARGET)],
+        ),
+        (
+            date(1990, 8, 1),
+            "1.5",
+            "mediation_session",
+            "unofficial",
+            "persuasive",
+            "neutral",
+            None,
+            [(m, R.MEDIATOR), (a, R.PARTICIPANT)],
+        ),
+        (
+            date(1991, 3, 5),
+            "1",
+            "economic_sanction",
+            "head_of_state",
+            "coercive",
+            "escalating",
+            "stick",
+            [(c, R.INITIATOR), (b, R.TARGET)],
+        ),
+        (
+            date(1991, 3, 20),
+            "2",
+            "informal_consultation",
+            "unofficial",
+            "relationship",
+            "unknown",
+            None,
+            [(m, R.INITIATOR)],
+        ),
+        (
+            date(1993, 6, 1),
+            "1",
+            "agreement",
+            "senior_official",
+            "agreement",
+            "de_escalating",
+            "carrot",
+            [(a, R.PARTICIPANT), (b, R.PARTICIPANT)],
+        ),
+        (
+            date(1993, 6, 2),
+            "1",
+            "incentive_offer",
+            "ministerial",
+            "persuasive",
+            "de_escalating",
+            "carrot",
+            [(c, R.INITIATOR), (a, R.TARGET)],
+        ),
     ]
     for i, (day, track, kind, level, purpose, effect, incentive, parties) in enumerate(rows):
         make_activity(session, conflict, parties, title=f"Event {i}", date=day, track=track, type=kind,
@@ -50,14 +113,14 @@ def fixture_conflict(session: Session):  # noqa: ANN201
     return {"a": a, "b": b, "c": c, "m": m}
 
 
-def _csv(client, url: str) -> list[dict[str, str]]:  # noqa: ANN001
+def _csv(client, url: str) -> list[dict[str, str]]:
     response = client.get(url)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "text/csv"
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
 
 
-def test_track_counts_per_quarter(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_track_counts_per_quarter(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
     rows = _csv(client, "/conflicts/fx/dashboard/tracks.csv")
     by_bucket = {r["quarter"]: (int(r["1"]), int(r["1.5"]), int(r["2"]), int(r["total"])) for r in rows}
@@ -66,10 +129,10 @@ def test_track_counts_per_quarter(client, auth, fixture_conflict) -> None:  # no
     assert by_bucket["1991-Q1"] == (1, 0, 1, 2)
     assert by_bucket["1993-Q2"] == (2, 0, 0, 2)
     assert by_bucket["1990-Q2"] == (0, 0, 0, 0)  # empty buckets are kept
-    assert list(by_bucket)[0] == "1990-Q1" and list(by_bucket)[-1] == "1993-Q2" and len(by_bucket) == 14
+    assert next(iter(by_bucket)) == "1990-Q1" and list(by_bucket)[-1] == "1993-Q2" and len(by_bucket) == 14
 
 
-def test_counts_by_type_purpose_effect(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_counts_by_type_purpose_effect(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
     types = {r["type"]: int(r["count"]) for r in _csv(client, "/conflicts/fx/dashboard/types.csv")}
     assert types["negotiation_round"] == 2 and types["agreement"] == 1 and types["ultimatum"] == 0
@@ -80,59 +143,72 @@ def test_counts_by_type_purpose_effect(client, auth, fixture_conflict) -> None: 
     assert effects == {"escalating": 1, "de_escalating": 4, "neutral": 1, "unknown": 1}
 
 
-def test_level_ladder_marks_promotions_and_demotions(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_level_ladder_marks_promotions_and_demotions(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
     rows = _csv(client, "/conflicts/fx/dashboard/levels.csv")
     alpha = [(r["quarter"], r["highest_level"], r["shift"]) for r in rows if r["party"] == "Alpha"]
     # Q1 1990: max(working, ministerial) = ministerial; Q3 1990: unofficial (down); Q2 1993:
     # senior official (up) -- Gamma's ministerial carrot targets Alpha, and a target does not act.
-    assert alpha == [("1990-Q1", "ministerial", ""), ("1990-Q3", "unofficial", "down"), ("1993-Q2", "senior_official", "up")]
+    assert alpha == [
+        ("1990-Q1", "ministerial", ""),
+        ("1990-Q3", "unofficial", "down"),
+        ("1993-Q2", "senior_official", "up"),
+    ]
     gamma = [(r["quarter"], r["highest_level"], r["shift"]) for r in rows if r["party"] == "Gamma"]
     assert gamma == [("1991-Q1", "head_of_state", ""), ("1993-Q2", "ministerial", "down")]
 
 
-def test_page_tables_show_labels_and_csv_keeps_keys(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_page_tables_show_labels_and_csv_keeps_keys(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
     page = unescape(client.get("/conflicts/fx/dashboard").get_data(as_text=True))
-    assert "<th scope=\"col\">Track one (official)</th>" in page
+    assert '<th scope="col">Track one (official)</th>' in page
     assert "<td>Alpha</td><td>1990-Q3</td><td>Unofficial</td><td>▼ down</td>" in page
     assert "<td>Economic sanction</td><td>1</td>" in page
     levels = _csv(client, "/conflicts/fx/dashboard/levels.csv")
     assert {"party": "Alpha", "quarter": "1990-Q3", "highest_level": "unofficial", "shift": "down"} in levels
 
 
-def test_carrots_sticks_and_who_is_active(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_carrots_sticks_and_who_is_active(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
-    incentives = {r["quarter"]: (int(r["carrot"]), int(r["stick"])) for r in _csv(client, "/conflicts/fx/dashboard/incentives.csv")}
+    incentives = {
+        r["quarter"]: (int(r["carrot"]), int(r["stick"]))
+        for r in _csv(client, "/conflicts/fx/dashboard/incentives.csv")
+    }
     assert incentives["1991-Q1"] == (0, 1) and incentives["1993-Q2"] == (2, 0)
     # Every chart over time shares the dashboard's axis, whatever its own first and last data.
     tracks = [r["quarter"] for r in _csv(client, "/conflicts/fx/dashboard/tracks.csv")]
     assert list(incentives) == tracks and tracks[0] == "1990-Q1" and incentives["1990-Q1"] == (0, 0)
     page = client.get("/conflicts/fx/dashboard?track=2").get_data(as_text=True)
     assert "None of these activities offers a carrot or wields a stick." in page
-    lanes = {(r["party"], r["quarter"]): int(r["involvements"]) for r in _csv(client, "/conflicts/fx/dashboard/parties.csv")}
+    lanes = {
+        (r["party"], r["quarter"]): int(r["involvements"]) for r in _csv(client, "/conflicts/fx/dashboard/parties.csv")
+    }
     # Who is active counts those who act: Alpha's two rounds of 1990-Q1, but in 1993-Q2 only the
     # agreement it took part in (Gamma's carrot targets it); Beta was a target three times.
-    assert lanes[("Alpha", "1990-Q1")] == 2 and lanes[("Alpha", "1993-Q2")] == 1 and lanes[("Mediator NGO", "1991-Q1")] == 1
+    assert (
+        lanes[("Alpha", "1990-Q1")] == 2
+        and lanes[("Alpha", "1993-Q2")] == 1
+        and lanes[("Mediator NGO", "1991-Q1")] == 1
+    )
     assert sum(v for (p, _), v in lanes.items() if p == "Beta") == 1
 
 
-def test_dashboard_honours_the_timeline_filters(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_dashboard_honours_the_timeline_filters(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
     tracks = _csv(client, "/conflicts/fx/dashboard/tracks.csv?track=1&from=1991")
     assert sum(int(r["total"]) for r in tracks) == 3
-    assert list(tracks[0])[0] == "month"  # the filtered span, 1991-03 to 1993-06, is 28 months
+    assert next(iter(tracks[0])) == "month"  # the filtered span, 1991-03 to 1993-06, is 28 months
     party = fixture_conflict["m"].id
     types = {r["type"]: int(r["count"]) for r in _csv(client, f"/conflicts/fx/dashboard/types.csv?party={party}")}
     assert sum(types.values()) == 2
 
 
-def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
     page = unescape(client.get("/conflicts/fx/dashboard").get_data(as_text=True))
     assert "7 activities from 1990-01-10 to 1993-06-02, counted per quarter" in page
-    assert '<title>1990-Q1 · Track 1: 2</title>' in page
-    assert '<title>1990-Q3 · Track 1.5: 1</title>' in page
+    assert "<title>1990-Q1 · Track 1: 2</title>" in page
+    assert "<title>1990-Q3 · Track 1.5: 1</title>" in page
     assert 'fill="#0072B2"' in page and 'fill="#E69F00"' in page  # track 1 and 1.5 colours
     assert "<title>Alpha: Ministerial → Unofficial in 1990-Q3</title>" in page
     assert "<title>Mediator NGO, 1991-Q1: 1 activity</title>" in page
@@ -142,7 +218,7 @@ def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, 
     assert link.replace("&amp;", "&") in page.replace("&amp;", "&")
 
 
-def test_bad_filters_explain_on_the_page_and_400_for_csv(client, auth, fixture_conflict) -> None:  # noqa: ANN001
+def test_bad_filters_explain_on_the_page_and_400_for_csv(client, auth, fixture_conflict) -> None:
     auth.login("viewer")
     page = unescape(client.get("/conflicts/fx/dashboard?track=4&from=1995&to=1990").get_data(as_text=True))
     assert "Filter “track”: unknown key '4'" in page and "The date range is inverted" in page
@@ -155,7 +231,7 @@ def test_bad_filters_explain_on_the_page_and_400_for_csv(client, auth, fixture_c
     assert client.get("/conflicts/fx/dashboard/nonsense.csv").status_code == 404
 
 
-def test_empty_conflict_explains_itself(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_empty_conflict_explains_itself(client, auth, session: Session) -> None:
     make_conflict(session, slug="quiet")
     session.commit()
     auth.login("viewer")
@@ -165,7 +241,9 @@ def test_empty_conflict_explains_itself(client, auth, session: Session) -> None:
     assert filtered.status_code == 404
 
 
-def test_dashboard_runs_a_constant_number_of_statements(client, auth, session: Session, fixture_conflict, count_statements) -> None:  # noqa: ANN001
+def test_dashboard_runs_a_constant_number_of_statements(
+    client, auth, session: Session, fixture_conflict, count_statements
+) -> None:
     auth.login("viewer")
     # Read from the tallies (tracks only) and from the activities (a type filter).
     urls = ["/conflicts/fx/dashboard?track=1", "/conflicts/fx/dashboard?track=1&type=negotiation_round"]
@@ -180,7 +258,14 @@ def test_dashboard_runs_a_constant_number_of_statements(client, auth, session: S
     for p in extra:
         make_participation(session, conflict, p)
     for i in range(60):
-        make_activity(session, conflict, [(extra[i % 5], R.INITIATOR)], title=f"More {i}", date=date(1993 + i % 9, 1 + i % 12, 1), track="1")
+        make_activity(
+            session,
+            conflict,
+            [(extra[i % 5], R.INITIATOR)],
+            title=f"More {i}",
+            date=date(1993 + i % 9, 1 + i % 12, 1),
+            track="1",
+        )
     session.commit()
     for url in urls:
         with count_statements() as big:
@@ -198,7 +283,7 @@ def test_dashboard_runs_a_constant_number_of_statements(client, auth, session: S
     assert csv_count.count < 20
 
 
-def test_portfolio_sorts_filters_and_mixes_tracks(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+def test_portfolio_sorts_filters_and_mixes_tracks(client, auth, fixture_conflict, session: Session) -> None:
     make_conflict(session, slug="other", name="Another conflict", region="Andes", type="intrastate")
     session.commit()
     auth.login("viewer")
@@ -213,7 +298,7 @@ def test_portfolio_sorts_filters_and_mixes_tracks(client, auth, fixture_conflict
     assert "Filter “type”: unknown key 'war'" in bad and "Cannot sort by 'colour'" in bad and "whole number" in bad
 
 
-def test_seeded_stories(client, auth, seeded) -> None:  # noqa: ANN001
+def test_seeded_stories(client, auth, seeded) -> None:
     auth.login("viewer")
     mozambique = {r["year"]: r for r in _csv(client, "/conflicts/mozambique/dashboard/tracks.csv")}
     assert sum(int(r["1.5"]) for r in mozambique.values()) >= 3  # Sant'Egidio's Rome talks
@@ -224,15 +309,27 @@ def test_seeded_stories(client, auth, seeded) -> None:  # noqa: ANN001
     assert any(r["party"] == "Nelson Mandela" for r in burundi)
 
 
-def test_escalation_index_computed_by_hand(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+def test_escalation_index_computed_by_hand(client, auth, fixture_conflict, session: Session) -> None:
     """Goldstein weights (GDELT's) of the fixture's codes: 046 negotiation +7.0, 045 mediation
     +5.0, 163 sanctions -8.0, 040 consultation +1.0, 057 agreement +8.0, 07 aid +7.0."""
     auth.login("viewer")
     rows = {r["quarter"]: r for r in _csv(client, "/conflicts/fx/dashboard/escalation.csv")}
     q = rows["1990-Q1"]  # two negotiation rounds
-    assert (q["activities"], q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_4"]) == ("2", "14.0", "7.0", "2", "0")
+    assert (q["activities"], q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_4"]) == (
+        "2",
+        "14.0",
+        "7.0",
+        "2",
+        "0",
+    )
     q = rows["1991-Q1"]  # a sanction (-8, material conflict) and a consultation (+1, verbal cooperation)
-    assert (q["activities"], q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_4"]) == ("2", "-7.0", "-3.5", "1", "1")
+    assert (q["activities"], q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_4"]) == (
+        "2",
+        "-7.0",
+        "-3.5",
+        "1",
+        "1",
+    )
     q = rows["1993-Q2"]  # an agreement (+8) and aid (+7, material cooperation)
     assert (q["goldstein_sum"], q["goldstein_mean"], q["quad_1"], q["quad_2"]) == ("15.0", "7.5", "1", "1")
     assert rows["1990-Q2"]["goldstein_mean"] == ""  # no activity: no mean
@@ -244,16 +341,25 @@ def test_escalation_index_computed_by_hand(client, auth, fixture_conflict, sessi
                      ("1993-06", "improved", "improved")]  # fmt: skip
 
 
-def test_an_analysts_trend_replaces_the_computed_one_naming_who(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+def test_an_analysts_trend_replaces_the_computed_one_naming_who(
+    client, auth, fixture_conflict, session: Session
+) -> None:
     auth.login("analyst")
     page = client.get("/conflicts/fx/trend?month=1991-03").get_data(as_text=True)
     assert 'value="1991-03"' in page
     refused = client.post("/conflicts/fx/trend", data={"month": "1991-03-05", "trend": "improved"})
     assert refused.status_code == 200 and "Give a month, as YYYY-MM." in refused.get_data(as_text=True)
-    done = client.post("/conflicts/fx/trend", data={"month": "1991-03", "trend": "unchanged", "note": "Sanctions announced, not applied."})
+    done = client.post(
+        "/conflicts/fx/trend",
+        data={"month": "1991-03", "trend": "unchanged", "note": "Sanctions announced, not applied."},
+    )
     assert done.status_code == 302
     rows = {r["month"]: r for r in _csv(client, "/conflicts/fx/dashboard/trend.csv")}
-    assert (rows["1991-03"]["computed_trend"], rows["1991-03"]["trend"], rows["1991-03"]["set_by"]) == ("deteriorated", "unchanged", "analyst@example.org")
+    assert (rows["1991-03"]["computed_trend"], rows["1991-03"]["trend"], rows["1991-03"]["set_by"]) == (
+        "deteriorated",
+        "unchanged",
+        "analyst@example.org",
+    )
     assert rows["1991-03"]["note"] == "Sanctions announced, not applied."
     page = client.get("/conflicts/fx/dashboard").get_data(as_text=True)
     assert "analyst@example.org" in page and "Escalation index" in page
@@ -265,7 +371,9 @@ def test_an_analysts_trend_replaces_the_computed_one_naming_who(client, auth, fi
     assert rows["1991-03"]["trend"] == "deteriorated" and rows["1991-03"]["set_by"] == ""
 
 
-def test_phases_are_bands_on_the_time_axis_and_marks_have_a_size_legend(client, auth, fixture_conflict, session: Session) -> None:  # noqa: ANN001
+def test_phases_are_bands_on_the_time_axis_and_marks_have_a_size_legend(
+    client, auth, fixture_conflict, session: Session
+) -> None:
     from tracker.models import Conflict, PhaseChange
 
     conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "fx")).one()
@@ -273,7 +381,9 @@ def test_phases_are_bands_on_the_time_axis_and_marks_have_a_size_legend(client, 
     session.commit()
     auth.login("viewer")
     page = unescape(client.get("/conflicts/fx/dashboard").get_data(as_text=True))
-    assert "<title>Active hostilities, from 1990-Q1</title>" in page  # the factory's phase since 1990, clipped to the axis
+    assert (
+        "<title>Active hostilities, from 1990-Q1</title>" in page
+    )  # the factory's phase since 1990, clipped to the axis
     assert "<title>Negotiation / settlement, from 1991-Q3</title>" in page
     assert "Phase: Negotiation / settlement" in page
     assert "Mark size:" in page and "2 activities" in page

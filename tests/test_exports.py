@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from html import unescape
 from datetime import date
+from html import unescape
 
 import pytest
 from hypothesis import given, settings
@@ -21,10 +21,10 @@ TODAY = date.today().isoformat()
 
 
 @pytest.fixture
-def tricky(session: Session):  # noqa: ANN201
+def tricky(session: Session):
     conflict = make_conflict(session, slug="camp-david-accords", name="Camp David Accords")
     egypt, israel = make_party(session, name="Egypt"), make_party(session, name="Israel; State of")
-    us = make_party(session, name="=HYPERLINK(\"http://x\")")
+    us = make_party(session, name='=HYPERLINK("http://x")')
     for p in (egypt, israel, us):
         make_participation(session, conflict, p)
     activity = make_activity(
@@ -40,11 +40,13 @@ def tricky(session: Session):  # noqa: ANN201
     return activity
 
 
-def test_activity_export_exact_bytes(client, auth, tricky) -> None:  # noqa: ANN001
+def test_activity_export_exact_bytes(client, auth, tricky) -> None:
     auth.login("viewer")
     response = client.get("/conflicts/camp-david-accords/activities.csv")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == f'attachment; filename="camp-david-accords-activities-{TODAY}.csv"'
+    assert (
+        response.headers["Content-Disposition"] == f'attachment; filename="camp-david-accords-activities-{TODAY}.csv"'
+    )
     assert response.mimetype == "text/csv"
     body = response.get_data()
     header, line, end = body.split(b"\r\n", 2)[0], body.split(b"\r\n", 1)[1], body[-2:]
@@ -63,13 +65,17 @@ def test_activity_export_exact_bytes(client, auth, tricky) -> None:  # noqa: ANN
     assert b'"Summit, ""Camp David"""' in body  # RFC 4180 quoting
 
 
-def test_bom_on_request_only(client, auth, tricky) -> None:  # noqa: ANN001
+def test_bom_on_request_only(client, auth, tricky) -> None:
     auth.login("viewer")
     assert not client.get("/conflicts/camp-david-accords/activities.csv").get_data().startswith(b"\xef\xbb\xbf")
-    assert client.get("/conflicts/camp-david-accords/activities.csv?bom=1").get_data().startswith(b"\xef\xbb\xbfactivity_id,")
+    assert (
+        client.get("/conflicts/camp-david-accords/activities.csv?bom=1")
+        .get_data()
+        .startswith(b"\xef\xbb\xbfactivity_id,")
+    )
 
 
-def test_export_honours_filters_and_refuses_bad_ones(client, auth, tricky) -> None:  # noqa: ANN001
+def test_export_honours_filters_and_refuses_bad_ones(client, auth, tricky) -> None:
     auth.login("viewer")
     assert client.get("/conflicts/camp-david-accords/activities.csv?track=2").get_data().count(b"\r\n") == 1
     assert client.get("/conflicts/camp-david-accords/activities.csv?track=1&from=1978").get_data().count(b"\r\n") == 2
@@ -88,7 +94,7 @@ def test_export_honours_filters_and_refuses_bad_ones(client, auth, tricky) -> No
         ("/recognitions.csv", "recognitions", "recognition_id"),
     ],
 )
-def test_every_list_exports_for_viewers(client, auth, tricky, url, filename, first_column) -> None:  # noqa: ANN001
+def test_every_list_exports_for_viewers(client, auth, tricky, url, filename, first_column) -> None:
     auth.login("viewer")
     response = client.get(url)
     assert response.status_code == 200
@@ -96,7 +102,7 @@ def test_every_list_exports_for_viewers(client, auth, tricky, url, filename, fir
     assert response.get_data(as_text=True).startswith(first_column + ",")
 
 
-def test_audit_export_is_for_admins(client, auth, tricky) -> None:  # noqa: ANN001
+def test_audit_export_is_for_admins(client, auth, tricky) -> None:
     auth.login("analyst")
     assert client.get("/history.csv").status_code == 403
     client.post("/parties/new", data={"name": "@SUM(1)", "kind": "igo", "recognition_status": "not_applicable"})
@@ -107,7 +113,7 @@ def test_audit_export_is_for_admins(client, auth, tricky) -> None:  # noqa: ANN0
     assert client.get("/history.csv?since=bad").status_code == 400
 
 
-def test_data_dictionary_page_and_docs_agree(client, auth) -> None:  # noqa: ANN001
+def test_data_dictionary_page_and_docs_agree(client, auth) -> None:
     from pathlib import Path
 
     auth.login("viewer")
@@ -115,7 +121,9 @@ def test_data_dictionary_page_and_docs_agree(client, auth) -> None:  # noqa: ANN
     for name in columns.names(columns.ACTIVITIES):
         assert f"<code>{name}</code>" in page
     docs = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
-    assert docs.read_text(encoding="utf-8") == columns.markdown() + "\n", "run: flask --app tracker data-dictionary > docs/data-dictionary.md"
+    assert docs.read_text(encoding="utf-8") == columns.markdown() + "\n", (
+        "run: flask --app tracker data-dictionary > docs/data-dictionary.md"
+    )
 
 
 DANGEROUS = st.text(alphabet=st.sampled_from(list("=+-@\t\r\n\0 ab;\\<>'\"")), min_size=0, max_size=12)
@@ -131,7 +139,12 @@ def test_no_written_text_cell_can_start_a_formula(value: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).map(str.strip).filter(bool), max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).map(str.strip).filter(bool),
+        max_size=5,
+    )
+)
 def test_multivalue_cells_round_trip(values: list[str]) -> None:
     assert multivalue.split(multivalue.join(values)) == values
 

@@ -63,9 +63,13 @@ class FormParser(HTMLParser):
             kind = (a.get("type") or "text").lower()
             if kind in ("submit", "button", "reset", "image"):
                 return
-            self._form.append(Control(a["name"], kind, a.get("value") or "", checked="checked" in a, required="required" in a))
+            self._form.append(
+                Control(a["name"], kind, a.get("value") or "", checked="checked" in a, required="required" in a)
+            )
         elif tag == "select":
-            self._select = Control(a["name"], "select-multiple" if "multiple" in a else "select", required="required" in a)
+            self._select = Control(
+                a["name"], "select-multiple" if "multiple" in a else "select", required="required" in a
+            )
             self._form.append(self._select)
         elif tag == "option" and self._select is not None:
             value = a.get("value") or ""
@@ -128,16 +132,20 @@ def typed_value(control: Control, n: int) -> str | list[str] | None:
 
 
 @pytest.fixture
-def world(session: Session, users) -> dict[str, object]:  # noqa: ANN001
+def world(session: Session, users) -> dict[str, object]:
     """One record of each kind, so that every edit and delete route has something to open."""
     conflict = make_conflict(session, slug="fx", name="Fixture conflict")
     a, b = make_party(session, name="Alpha"), make_party(session, name="Beta")
-    igo = make_party(session, name="Gamma Union", kind=PartyKind.IGO, recognition_status=RecognitionStatus.NOT_APPLICABLE)
+    igo = make_party(
+        session, name="Gamma Union", kind=PartyKind.IGO, recognition_status=RecognitionStatus.NOT_APPLICABLE
+    )
     role = make_participation(session, conflict, a)
     make_participation(session, conflict, b)
     make_participation(session, conflict, igo, role=Role.THIRD_PARTY, capacity="mediator")
     activity = make_activity(session, conflict, [(a, R.INITIATOR), (b, R.TARGET)], title="Talks")
-    recognition = Recognition(recognizer_id=a.id, recognized_id=b.id, status=RecognitionKind.FULL, since=date(1991, 1, 1), source="")
+    recognition = Recognition(
+        recognizer_id=a.id, recognized_id=b.id, status=RecognitionKind.FULL, since=date(1991, 1, 1), source=""
+    )
     session.add(recognition)
     session.commit()
     phase = session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id)).first()
@@ -183,19 +191,26 @@ def _shown(control: Control) -> object:
 def _assert_redisplayed(url: str, sent: dict[str, object], html: str, skip: set[str]) -> None:
     again = {c.name: c for c in main_form(html) or []}
     for name, value in sent.items():
-        if name in skip or name == "csrf_token" or name not in again or again[name].kind in NOT_SHOWN_AGAIN | {"checkbox"}:
+        if (
+            name in skip
+            or name == "csrf_token"
+            or name not in again
+            or again[name].kind in NOT_SHOWN_AGAIN | {"checkbox"}
+        ):
             continue
         expected = sorted(value) if isinstance(value, list) else value
-        assert _shown(again[name]) == expected, f"{url}: field {name!r} shows {_shown(again[name])!r} after {value!r} was sent"
+        assert _shown(again[name]) == expected, (
+            f"{url}: field {name!r} shows {_shown(again[name])!r} after {value!r} was sent"
+        )
 
 
-def test_every_form_is_found(app: Flask, world) -> None:  # noqa: ANN001
+def test_every_form_is_found(app: Flask, world) -> None:
     urls = form_routes(app, world)
     assert {"/conflicts/new", "/conflicts/fx/activities/new", f"/phases/{world['phase_id']}/edit",
             f"/parties/recognitions/{world['recognition_id']}/edit"} <= set(urls)  # fmt: skip
 
 
-def test_every_form_shows_what_was_typed_after_an_error(app: Flask, client, auth, world) -> None:  # noqa: ANN001
+def test_every_form_shows_what_was_typed_after_an_error(app: Flask, client, auth, world) -> None:
     auth.login("admin")
     checked = []
     for url in form_routes(app, world):
@@ -218,7 +233,7 @@ def test_every_form_shows_what_was_typed_after_an_error(app: Flask, client, auth
     assert len(checked) >= 10, checked
 
 
-def test_the_lost_update_screen_shows_what_was_typed(app: Flask, client, auth, world) -> None:  # noqa: ANN001
+def test_the_lost_update_screen_shows_what_was_typed(app: Flask, client, auth, world) -> None:
     auth.login("admin")
     checked = []
     for url in form_routes(app, world):
@@ -227,7 +242,9 @@ def test_the_lost_update_screen_shows_what_was_typed(app: Flask, client, auth, w
             continue  # not an edit of a versioned record
         values = {c.name: v for n, c in enumerate(controls) if (v := typed_value(c, n)) is not None}
         for c in controls:
-            if c.kind == "textarea" or (c.kind == "text" and c.name.rsplit("-", 1)[-1] in ("description", "notes", "note", "summary")):
+            if c.kind == "textarea" or (
+                c.kind == "text" and c.name.rsplit("-", 1)[-1] in ("description", "notes", "note", "summary")
+            ):
                 values[c.name] = f"Changed while someone else saved «{c.name}»"
         values["version"] = "0"  # opened before someone else saved
         sent = _payload(controls, values)
@@ -249,7 +266,9 @@ def _is_date(control: Control) -> bool:
 
 
 @pytest.mark.parametrize("bad", UNREADABLE_DATES)
-def test_an_unreadable_date_in_any_date_field_is_shown_back_with_its_reason(app: Flask, client, auth, world, bad) -> None:  # noqa: ANN001
+def test_an_unreadable_date_in_any_date_field_is_shown_back_with_its_reason(
+    app: Flask, client, auth, world, bad
+) -> None:
     """Each date field of each form, one at a time: the form answers 200 with the reason beside
     that field and shows every value as typed (an unreadable end date once crashed the
     date-order check)."""

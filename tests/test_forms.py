@@ -29,7 +29,7 @@ def _field_error(page: str, field_id: str, message: str) -> bool:
     return start != -1 and message.lower() in unescape(page[start : end if end != -1 else None]).lower()
 
 
-def test_new_conflict_with_its_first_phase(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_new_conflict_with_its_first_phase(client, auth, session: Session) -> None:
     auth.login("analyst")
     response = client.post("/conflicts/new", data=CONFLICT)
     assert response.status_code == 302 and response.location == "/conflicts/cyprus"
@@ -54,7 +54,9 @@ BAD_CONFLICTS = [
 
 
 @pytest.mark.parametrize(("field", "value", "_unused", "message", "field_id"), BAD_CONFLICTS)
-def test_bad_conflict_is_refused_beside_the_field_and_entries_kept(client, auth, session: Session, field, value, _unused, message, field_id) -> None:  # noqa: ANN001
+def test_bad_conflict_is_refused_beside_the_field_and_entries_kept(
+    client, auth, session: Session, field, value, _unused, message, field_id
+) -> None:
     auth.login("analyst")
     response = client.post("/conflicts/new", data=CONFLICT | {field: value})
     assert response.status_code == 200
@@ -65,7 +67,7 @@ def test_bad_conflict_is_refused_beside_the_field_and_entries_kept(client, auth,
     assert _count(session, AuditEntry) == 0
 
 
-def test_duplicate_conflict_slug_is_refused(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_duplicate_conflict_slug_is_refused(client, auth, session: Session) -> None:
     make_conflict(session, slug="cyprus")
     session.commit()
     auth.login("analyst")
@@ -74,24 +76,31 @@ def test_duplicate_conflict_slug_is_refused(client, auth, session: Session) -> N
     assert _count(session, Conflict) == 1
 
 
-def test_phase_change_and_its_validation(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_phase_change_and_its_validation(client, auth, session: Session) -> None:
     conflict = make_conflict(session, slug="c")
     session.commit()
     auth.login("analyst")
-    assert client.post("/conflicts/c/phases/new", data={"phase": "settlement", "since": "1999-01-01"}).status_code == 302
+    assert (
+        client.post("/conflicts/c/phases/new", data={"phase": "settlement", "since": "1999-01-01"}).status_code == 302
+    )
     again = client.post("/conflicts/c/phases/new", data={"phase": "active", "since": "1999-01-01"})
     assert _field_error(again.get_data(as_text=True), "since", "already recorded")
     bad = client.post("/conflicts/c/phases/new", data={"phase": "peace", "since": "2001-01-01"})
     assert _field_error(bad.get_data(as_text=True), "phase", "unknown key 'peace'")
-    phases = session.scalars(sa.select(PhaseChange.phase).where(PhaseChange.conflict_id == conflict.id).order_by(PhaseChange.since)).all()
+    phases = session.scalars(
+        sa.select(PhaseChange.phase).where(PhaseChange.conflict_id == conflict.id).order_by(PhaseChange.since)
+    ).all()
     assert phases == ["active", "settlement"]
 
 
-def test_party_form_rules(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_party_form_rules(client, auth, session: Session) -> None:
     auth.login("analyst")
     ok = client.post("/parties/new", data={"name": "OSCE", "kind": "igo", "recognition_status": "not_applicable"})
     assert ok.status_code == 302
-    bad = client.post("/parties/new", data={"name": "Red Cross", "kind": "ngo", "recognition_status": "recognized", "country_code": "che"})
+    bad = client.post(
+        "/parties/new",
+        data={"name": "Red Cross", "kind": "ngo", "recognition_status": "recognized", "country_code": "che"},
+    )
     html = bad.get_data(as_text=True)
     assert _field_error(html, "recognition_status", "only states and state-like authorities")
     assert _field_error(html, "country_code", "is not a three-letter country code")
@@ -100,23 +109,34 @@ def test_party_form_rules(client, auth, session: Session) -> None:  # noqa: ANN0
     assert session.scalars(sa.select(Party.name)).all() == ["OSCE"]
 
 
-def test_recognition_form(client, auth, session: Session) -> None:  # noqa: ANN001
-    russia, abkhazia = make_party(session, name="Russia"), make_party(session, name="Abkhazia", kind="state_like", recognition_status="partially_recognized")
+def test_recognition_form(client, auth, session: Session) -> None:
+    russia, abkhazia = (
+        make_party(session, name="Russia"),
+        make_party(session, name="Abkhazia", kind="state_like", recognition_status="partially_recognized"),
+    )
     session.commit()
     auth.login("analyst")
-    data = {"recognizer": russia.id, "recognized": abkhazia.id, "status": "full", "since": "2008-08-26", "source_url": "https://example.org/decree"}
+    data = {
+        "recognizer": russia.id,
+        "recognized": abkhazia.id,
+        "status": "full",
+        "since": "2008-08-26",
+        "source_url": "https://example.org/decree",
+    }
     assert client.post("/parties/recognitions/new", data=data).status_code == 302
     self_rec = client.post("/parties/recognitions/new", data=data | {"recognized": russia.id})
     assert _field_error(self_rec.get_data(as_text=True), "recognized", "two different parties")
     bad = client.post("/parties/recognitions/new", data=data | {"until": "2000-01-01", "source_url": "ftp://x"})
     html = bad.get_data(as_text=True)
-    assert _field_error(html, "until", "is before the start") and _field_error(html, "source_url", "not a valid http(s) URL")
+    assert _field_error(html, "until", "is before the start") and _field_error(
+        html, "source_url", "not a valid http(s) URL"
+    )
     ghost = client.post("/parties/recognitions/new", data=data | {"recognizer": 999_999})
     assert _field_error(ghost.get_data(as_text=True), "recognizer", "Not a valid choice")
     assert _count(session, Recognition) == 1
 
 
-def test_participation_form_rules(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_participation_form_rules(client, auth, session: Session) -> None:
     conflict = make_conflict(session, slug="ga")
     georgia, abkhazia, russia = (make_party(session, name=n) for n in ("Georgia", "Abkhazia", "Russia"))
     make_participation(session, conflict, georgia)
@@ -129,7 +149,13 @@ def test_participation_form_rules(client, auth, session: Session) -> None:  # no
     assert _field_error(third.get_data(as_text=True), "capacity", "must have a capacity")
     ok = client.post(
         "/conflicts/ga/roles/new",
-        data={"party": russia.id, "role": "supporter", "supports": abkhazia.id, "support_kinds": ["military", "political"], "since": "1992-08-01"},
+        data={
+            "party": russia.id,
+            "role": "supporter",
+            "supports": abkhazia.id,
+            "support_kinds": ["military", "political"],
+            "since": "1992-08-01",
+        },
     )
     assert ok.status_code == 302
     row = session.scalars(sa.select(Participation).where(Participation.party_id == russia.id)).one()
@@ -138,12 +164,18 @@ def test_participation_form_rules(client, auth, session: Session) -> None:  # no
     assert (row.role, row.supports_id, kinds) == ("supporter", abkhazia.id, ["military", "political"])
     mediator = client.post(
         "/conflicts/ga/roles/new",
-        data={"party": russia.id, "role": "third_party", "capacity": "mediator", "motives": ["stakes", "bogus"], "leverage": "strong"},
+        data={
+            "party": russia.id,
+            "role": "third_party",
+            "capacity": "mediator",
+            "motives": ["stakes", "bogus"],
+            "leverage": "strong",
+        },
     )
     assert "unknown key 'bogus'" in unescape(mediator.get_data(as_text=True)).lower()
 
 
-def test_dates_known_to_the_year_or_month_are_kept_as_given(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_dates_known_to_the_year_or_month_are_kept_as_given(client, auth, session: Session) -> None:
     auth.login("analyst")
     data = CONFLICT | {"start_date": "1963", "end_date": "1974-08", "phase_since": "1974"}
     assert client.post("/conflicts/new", data=data).status_code == 302
@@ -156,13 +188,15 @@ def test_dates_known_to_the_year_or_month_are_kept_as_given(client, auth, sessio
     form = client.get("/conflicts/cyprus/edit").get_data(as_text=True)
     assert 'value="1963"' in form and 'value="1974-08"' in form
     # Within the same year an end given to the year is not "before" a start given to the day.
-    same_year = client.post("/conflicts/cyprus/edit", data=data | {"start_date": "1963-12-21", "end_date": "1963", "version": "1"})
+    same_year = client.post(
+        "/conflicts/cyprus/edit", data=data | {"start_date": "1963-12-21", "end_date": "1963", "version": "1"}
+    )
     assert same_year.status_code == 302
     session.expire_all()
     assert session.get(Conflict, conflict.id).end_date == date(1963, 12, 31)
 
 
-def test_a_recognition_until_a_year_lasts_to_its_end(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_a_recognition_until_a_year_lasts_to_its_end(client, auth, session: Session) -> None:
     conflict = make_conflict(session, slug="ga", name="Georgia–Abkhazia")
     russia = make_party(session, name="Russia")
     abkhazia = make_party(session, name="Abkhazia", kind="state_like", recognition_status="partially_recognized")
@@ -170,10 +204,21 @@ def test_a_recognition_until_a_year_lasts_to_its_end(client, auth, session: Sess
         make_participation(session, conflict, p)
     session.commit()
     auth.login("analyst")
-    data = {"recognizer": russia.id, "recognized": abkhazia.id, "status": "engages", "since": "1994-05", "until": "2008"}
+    data = {
+        "recognizer": russia.id,
+        "recognized": abkhazia.id,
+        "status": "engages",
+        "since": "1994-05",
+        "until": "2008",
+    }
     assert client.post("/parties/recognitions/new", data=data).status_code == 302
     rec = session.scalars(sa.select(Recognition)).one()
-    assert (rec.since, rec.until, rec.since_precision, rec.until_precision) == (date(1994, 5, 1), date(2008, 12, 31), "month", "year")
+    assert (rec.since, rec.until, rec.since_precision, rec.until_precision) == (
+        date(1994, 5, 1),
+        date(2008, 12, 31),
+        "month",
+        "year",
+    )
     assert "1994-05 – 2008" in unescape(client.get(f"/parties/{russia.id}").get_data(as_text=True))
     late_2008 = unescape(client.get("/conflicts/ga?as_of=2008-11").get_data(as_text=True))
     early_2009 = unescape(client.get("/conflicts/ga?as_of=2009-01").get_data(as_text=True))

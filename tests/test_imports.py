@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
 import io
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -39,13 +39,13 @@ def _count(session: Session, model: type) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def _upload(client, text: str | bytes, **options):  # noqa: ANN001, ANN202
+def _upload(client, text: str | bytes, **options):
     data = text.encode("utf-8") if isinstance(text, str) else text
     return client.post("/conflicts/moz/import", data={"file": (io.BytesIO(data), "f.csv"), "on_duplicate": "skip", **options},
                        content_type="multipart/form-data")  # fmt: skip
 
 
-def _page(response) -> str:  # noqa: ANN001
+def _page(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
@@ -59,7 +59,7 @@ def _report_text(page: str) -> str:
     return flat + "\n" + "\n".join(problems)
 
 
-def test_dry_run_then_confirm_imports_in_one_go(client, auth, moz, session: Session) -> None:  # noqa: ANN001
+def test_dry_run_then_confirm_imports_in_one_go(client, auth, moz, session: Session) -> None:
     auth.login("analyst")
     response = _upload(client, f"{MINIMAL}\r\n{GOOD}\r\n")
     page = _page(response)
@@ -77,7 +77,11 @@ def test_dry_run_then_confirm_imports_in_one_go(client, auth, moz, session: Sess
 BAD_FILES = [
     ("empty", b"", "The file is empty"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
-    ("latin-1", f"{MINIMAL}\n{GOOD.replace('Rome accords', 'Accords de Rome signés')}\n".encode("latin-1"), "not UTF-8"),
+    (
+        "latin-1",
+        f"{MINIMAL}\n{GOOD.replace('Rome accords', 'Accords de Rome signés')}\n".encode("latin-1"),
+        "not UTF-8",
+    ),
     ("utf-16", f"{MINIMAL}\n{GOOD}\n".encode("utf-16"), "UTF-16"),
     ("not csv", b"<html><body>hello</body></html>", "Unknown column"),
     ("wrong header", f"when,what\n{GOOD}\n".encode(), "Unknown column(s) in the header: 'when', 'what'"),
@@ -86,20 +90,42 @@ BAD_FILES = [
     ("header only", f"{MINIMAL}\n".encode(), "has a header but no rows"),
     ("ragged", f"{MINIMAL}\n{GOOD},extra\n".encode(), "line 2: has 12 cells where the header has 11"),
     ("unknown key", f"{MINIMAL}\n{GOOD.replace(',1.5,', ',3,')}\n".encode(), "line 2, column track: unknown key '3'"),
-    ("bad date", f"{MINIMAL}\n{GOOD.replace('1992-10-04', '04.10.1992')}\n".encode(), "line 2, column date: '04.10.1992' is not a date"),
-    ("end before start", f"{MINIMAL},end_date\n{GOOD},1990-01-01\n".encode(), "column end_date: the end date (1990-01-01) is before the start"),
+    (
+        "bad date",
+        f"{MINIMAL}\n{GOOD.replace('1992-10-04', '04.10.1992')}\n".encode(),
+        "line 2, column date: '04.10.1992' is not a date",
+    ),
+    (
+        "end before start",
+        f"{MINIMAL},end_date\n{GOOD},1990-01-01\n".encode(),
+        "column end_date: the end date (1990-01-01) is before the start",
+    ),
     ("too long", f"{MINIMAL}\n{GOOD.replace('Rome accords', 'x' * 301)}\n".encode(), "the limit is 300"),
-    ("nul byte", f"{MINIMAL}\n{GOOD.replace('Rome accords', 'Rome' + chr(0) + 'accords')}\n".encode(), "control character"),
+    (
+        "nul byte",
+        f"{MINIMAL}\n{GOOD.replace('Rome accords', 'Rome' + chr(0) + 'accords')}\n".encode(),
+        "control character",
+    ),
     ("unknown party", f"{MINIMAL}\n{GOOD.replace(',Mozambique', ',Atlantis')}\n".encode(), "no party named 'Atlantis'"),
-    ("outside party", f"{MINIMAL}\n{GOOD.replace(',Mozambique', ',Kenya')}\n".encode(), "not parties to this conflict: Kenya"),
-    ("no source", f"{MINIMAL}\n{GOOD.replace('Rome GPA <https://example.org/gpa>', '')}\n".encode(), "needs at least one source"),
+    (
+        "outside party",
+        f"{MINIMAL}\n{GOOD.replace(',Mozambique', ',Kenya')}\n".encode(),
+        "not parties to this conflict: Kenya",
+    ),
+    (
+        "no source",
+        f"{MINIMAL}\n{GOOD.replace('Rome GPA <https://example.org/gpa>', '')}\n".encode(),
+        "needs at least one source",
+    ),
     ("bad quotes", f'{MINIMAL}\n1992,agreement,1,"unterminated\n'.encode(), "not valid CSV"),
     ("repeated row", f"{MINIMAL}\n{GOOD}\n{GOOD}\n".encode(), "line 3, column title: repeats line 2"),
 ]
 
 
 @pytest.mark.parametrize(("data", "message"), [(d, m) for _, d, m in BAD_FILES], ids=[n for n, _, _ in BAD_FILES])
-def test_bad_file_gets_a_clear_report_and_changes_nothing(client, auth, moz, session: Session, data: bytes, message: str) -> None:  # noqa: ANN001
+def test_bad_file_gets_a_clear_report_and_changes_nothing(
+    client, auth, moz, session: Session, data: bytes, message: str
+) -> None:
     auth.login("analyst")
     response = _upload(client, data)
     assert response.status_code == 200
@@ -109,13 +135,13 @@ def test_bad_file_gets_a_clear_report_and_changes_nothing(client, auth, moz, ses
     assert _count(session, Activity) == 0
 
 
-def test_line_and_column_in_the_report_table(client, auth, moz) -> None:  # noqa: ANN001
+def test_line_and_column_in_the_report_table(client, auth, moz) -> None:
     auth.login("analyst")
     page = _page(_upload(client, f"{MINIMAL}\n{GOOD}\n{GOOD.replace('1.5', '7').replace('Rome accords', 'Second')}\n"))
     assert "line 3, column track: unknown key '7'; allowed: 1, 1.5, 2" in _report_text(page)
 
 
-def test_a_hundred_thousand_bad_rows_are_counted_not_listed(client, auth, moz) -> None:  # noqa: ANN001
+def test_a_hundred_thousand_bad_rows_are_counted_not_listed(client, auth, moz) -> None:
     auth.login("analyst")
     bad = GOOD.replace(",1.5,", ",9,")
     lines = [MINIMAL] + [bad.replace("Rome accords", f"Row {i}") for i in range(100_000)]
@@ -123,7 +149,7 @@ def test_a_hundred_thousand_bad_rows_are_counted_not_listed(client, auth, moz) -
     assert "100000 problems" in page and "… and 99900 more." in page
 
 
-def test_last_row_bad_means_nothing_written(client, auth, moz, session: Session, runner) -> None:  # noqa: ANN001
+def test_last_row_bad_means_nothing_written(client, auth, moz, session: Session, runner) -> None:
     rows = [GOOD.replace("Rome accords", f"Round {i}") for i in range(5)] + [GOOD.replace("1992-10-04", "1992-02-30")]
     auth.login("analyst")
     page = _page(_upload(client, MINIMAL + "\n" + "\n".join(rows) + "\n"))
@@ -131,7 +157,7 @@ def test_last_row_bad_means_nothing_written(client, auth, moz, session: Session,
     assert _count(session, Activity) == 0
 
 
-def test_failure_while_writing_rolls_everything_back(moz, session: Session, monkeypatch) -> None:  # noqa: ANN001
+def test_failure_while_writing_rolls_everything_back(moz, session: Session, monkeypatch) -> None:
     rows = [GOOD.replace("Rome accords", f"Round {i}") for i in range(3)]
     report = activity_import.plan(session, moz, (MINIMAL + "\n" + "\n".join(rows)).encode(), activity_import.Options())
     assert report.ok
@@ -140,7 +166,7 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
     real = saving.create_all
     calls = {"n": 0}
 
-    def flaky(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def flaky(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
             raise activity_import.rules.RuleError("disk full")
@@ -154,7 +180,7 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
     assert _count(session, Activity) == 0 and _count(session, AuditEntry) == 0
 
 
-def test_duplicates_are_skipped_or_updated(client, auth, moz, session: Session) -> None:  # noqa: ANN001
+def test_duplicates_are_skipped_or_updated(client, auth, moz, session: Session) -> None:
     auth.login("analyst")
     report = activity_import.plan(session, moz, f"{MINIMAL}\n{GOOD}\n".encode(), activity_import.Options())
     activity_import.apply(session, moz, report, recorded_by=None)
@@ -162,13 +188,15 @@ def test_duplicates_are_skipped_or_updated(client, auth, moz, session: Session) 
     changed = GOOD.replace("formal_meeting", "informal")
     assert "1 would be skipped" in _page(_upload(client, f"{MINIMAL}\n{changed}\n"))
     assert "1 would be updated" in _page(_upload(client, f"{MINIMAL}\n{changed}\n", on_duplicate="update"))
-    report = activity_import.plan(session, moz, f"{MINIMAL}\n{changed}\n".encode(), activity_import.Options(on_duplicate="update"))
+    report = activity_import.plan(
+        session, moz, f"{MINIMAL}\n{changed}\n".encode(), activity_import.Options(on_duplicate="update")
+    )
     activity_import.apply(session, moz, report, recorded_by=None)
     session.commit()
     assert session.scalars(sa.select(Activity.form)).one() == "informal"
 
 
-def test_unknown_parties_created_and_added_on_request(moz, session: Session) -> None:  # noqa: ANN001
+def test_unknown_parties_created_and_added_on_request(moz, session: Session) -> None:
     data = f"{MINIMAL}\n{GOOD.replace(',Mozambique', ',Atlantis')}\n".encode()
     options = activity_import.Options(new_party_kind="state", add_missing_parties=True)
     report = activity_import.plan(session, moz, data, options)
@@ -179,13 +207,13 @@ def test_unknown_parties_created_and_added_on_request(moz, session: Session) -> 
     assert (atlantis.kind, atlantis.recognition_status) == ("state", "recognized")
 
 
-def test_viewers_cannot_import(client, auth, moz) -> None:  # noqa: ANN001
+def test_viewers_cannot_import(client, auth, moz) -> None:
     auth.login("viewer")
     assert _upload(client, f"{MINIMAL}\n{GOOD}\n").status_code == 403
     assert client.post("/conflicts/moz/import/confirm", data={"token": "0" * 32}).status_code == 403
 
 
-def test_upload_over_the_cap_is_refused_clearly(client, auth, moz, app_ctx) -> None:  # noqa: ANN001
+def test_upload_over_the_cap_is_refused_clearly(client, auth, moz, app_ctx) -> None:
     auth.login("analyst")
     app_ctx.config["MAX_CONTENT_LENGTH"] = 1024
     try:
@@ -195,7 +223,7 @@ def test_upload_over_the_cap_is_refused_clearly(client, auth, moz, app_ctx) -> N
     assert response.status_code == 413 and "larger than the limit" in _page(response)
 
 
-def test_cli_import_with_dry_run(runner, moz, session: Session, tmp_path) -> None:  # noqa: ANN001
+def test_cli_import_with_dry_run(runner, moz, session: Session, tmp_path) -> None:
     path = tmp_path / "moz.csv"
     path.write_text(f"{MINIMAL}\n{GOOD}\n", encoding="utf-8")
     dry = runner.invoke(args=["import-activities", str(path), "--conflict", "moz", "--dry-run"])
@@ -225,7 +253,7 @@ def _fields(session: Session, conflict_id: int) -> list[tuple]:
     ]  # fmt: skip
 
 
-def test_round_trip_export_then_import_into_an_empty_copy(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_round_trip_export_then_import_into_an_empty_copy(client, auth, session: Session) -> None:
     source = make_conflict(session, slug="orig", name="Original")
     copy = make_conflict(session, slug="copy", name="Copy")
     names = ["=Egypt", "Israel; the State", "+1 Group", "Normal"]
@@ -233,13 +261,16 @@ def test_round_trip_export_then_import_into_an_empty_copy(client, auth, session:
     for conflict in (source, copy):
         for p in parties:
             make_participation(session, conflict, p)
-    tricky = ["-minus first", "@at", "'quoted", "semi; colon", "multi\nline, \"quotes\"", "ünï中文", "Tab\tinside"]
+    tricky = ["-minus first", "@at", "'quoted", "semi; colon", 'multi\nline, "quotes"', "ünï中文", "Tab\tinside"]
     for i, text in enumerate(tricky):
         activity = make_activity(session, source, [(parties[i % 4], R.INITIATOR), (parties[(i + 1) % 4], R.MEDIATOR)],
                                  title=f"{text} {i}", description=text,
                                  date=date(1990 + i, 1 + i if i % 3 != 2 else 1, 1 + i if i % 3 == 0 else 1),
                                  date_precision=["day", "month", "year"][i % 3], incentive=[None, "carrot", "stick"][i % 3])  # fmt: skip
-        activity.sources = [Source(citation=f"{text} <cite>", url=None, position=0), Source(citation="", url=f"https://example.org/{i}", position=1)]
+        activity.sources = [
+            Source(citation=f"{text} <cite>", url=None, position=0),
+            Source(citation="", url=f"https://example.org/{i}", position=1),
+        ]
     session.commit()
     auth.login("analyst")
     exported = client.get("/conflicts/orig/activities.csv").get_data()
@@ -250,18 +281,29 @@ def test_round_trip_export_then_import_into_an_empty_copy(client, auth, session:
     assert _fields(session, copy.id) == _fields(session, source.id)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(
-    title=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40).map(str.strip).filter(bool),
-    description=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"), max_size=60),
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-def test_import_of_export_is_identity(app, title: str, description: str) -> None:  # noqa: ANN001
+@given(
+    title=st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(bool),
+    description=st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",), blacklist_characters="\x00\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+        ),
+        max_size=60,
+    ),
+)
+def test_import_of_export_is_identity(app, title: str, description: str) -> None:
     from tests.conftest import empty_tables
+    from tracker.activities.filters import ActivityFilter
     from tracker.exports import activities, csvfile
     from tracker.extensions import db
-    from tracker.activities.filters import ActivityFilter
 
-    description = "".join(c for c in description if c in "\n\t" or not __import__("unicodedata").category(c) == "Cc").strip()
+    description = "".join(
+        c for c in description if c in "\n\t" or __import__("unicodedata").category(c) != "Cc"
+    ).strip()
     with app.app_context():
         session = db.session
         try:
@@ -273,7 +315,13 @@ def test_import_of_export_is_identity(app, title: str, description: str) -> None
             make_activity(session, source, [(party, R.TARGET)], title=title, description=description)
             session.commit()
             with db.engine.connect() as conn:
-                text = "".join(csvfile.lines(columns.names(columns.ACTIVITIES), activities.rows(conn, source.id, ActivityFilter()), prepared=True))
+                text = "".join(
+                    csvfile.lines(
+                        columns.names(columns.ACTIVITIES),
+                        activities.rows(conn, source.id, ActivityFilter()),
+                        prepared=True,
+                    )
+                )
             for line in csv.reader(io.StringIO(text, newline="")):
                 for cell in line:
                     assert not cell or cell[0] not in csvfile.FORMULA_STARTS
@@ -287,7 +335,7 @@ def test_import_of_export_is_identity(app, title: str, description: str) -> None
             empty_tables(db.engine)
 
 
-def test_parties_import_dry_run_confirm_and_round_trip(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_parties_import_dry_run_confirm_and_round_trip(client, auth, session: Session) -> None:
     make_party(session, name="Georgia", description="old")
     session.commit()
     auth.login("analyst")
@@ -300,7 +348,11 @@ def test_parties_import_dry_run_confirm_and_round_trip(client, auth, session: Se
     assert client.post("/parties/import/confirm", data={"token": token, "on_duplicate": "update"}).status_code == 302
     assert session.scalars(sa.select(Party.description).where(Party.name == "Georgia")).one() == "updated"
     exported = client.get("/parties.csv").get_data()
-    again = _page(client.post("/parties/import", data={"file": (io.BytesIO(exported), "p.csv")}, content_type="multipart/form-data"))
+    again = _page(
+        client.post(
+            "/parties/import", data={"file": (io.BytesIO(exported), "p.csv")}, content_type="multipart/form-data"
+        )
+    )
     assert "2 would be skipped" in again
     bad = "name,kind,recognition_status\nRed Cross,ngo,recognized\n"
     report = _report_text(_page(client.post("/parties/import", data={"file": (io.BytesIO(bad.encode()), "p.csv")},
@@ -308,15 +360,19 @@ def test_parties_import_dry_run_confirm_and_round_trip(client, auth, session: Se
     assert "line 2, column recognition_status: only states and state-like authorities" in report
 
 
-def test_an_identical_row_is_unchanged_and_reordered_parties_write_no_history(client, auth, moz, session: Session) -> None:  # noqa: ANN001
+def test_an_identical_row_is_unchanged_and_reordered_parties_write_no_history(
+    client, auth, moz, session: Session
+) -> None:
     """Re-importing the export changes nothing; parties and sources compare as sets."""
     auth.login("analyst")
-    mozambique, renamo = (session.scalars(sa.select(Party).where(Party.name == n)).one() for n in ("Mozambique", "RENAMO"))
+    mozambique, renamo = (
+        session.scalars(sa.select(Party).where(Party.name == n)).one() for n in ("Mozambique", "RENAMO")
+    )
     make_activity(session, moz, [(mozambique, R.PARTICIPANT), (renamo, R.PARTICIPANT)], title="Rome round",
                   date=date(1991, 5, 1), description="Third round.")  # fmt: skip
     session.commit()
     exported = client.get("/conflicts/moz/activities.csv").get_data(as_text=True)
-    reordered = exported.replace(',Mozambique; RENAMO,', ',RENAMO; Mozambique,')
+    reordered = exported.replace(",Mozambique; RENAMO,", ",RENAMO; Mozambique,")
     assert reordered != exported
     for text in (exported, reordered):
         page = _page(_upload(client, text, on_duplicate="update"))
@@ -331,16 +387,20 @@ def test_an_identical_row_is_unchanged_and_reordered_parties_write_no_history(cl
 
     changed = reordered.replace("Third round.", "Third round in Rome.")
     page = " ".join(_page(_upload(client, changed, on_duplicate="update")).split())
-    assert "1 would be updated" in page and "<td>update</td><td>Rome round</td><td>description</td>" in page, _report_text(page)[-600:]
+    assert "1 would be updated" in page and "<td>update</td><td>Rome round</td><td>description</td>" in page, (
+        _report_text(page)[-600:]
+    )
     page = " ".join(_page(_upload(client, changed, on_duplicate="skip")).split())
     assert "<td>skip</td><td>Rome round</td><td>description</td>" in page
 
 
-def test_history_names_records_and_marks_what_an_import_wrote(client, auth, moz, session: Session) -> None:  # noqa: ANN001
+def test_history_names_records_and_marks_what_an_import_wrote(client, auth, moz, session: Session) -> None:
     auth.login("analyst")
     page = _page(_upload(client, f"{MINIMAL}\r\n{GOOD}\r\n"))
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"}).status_code == 302
+    assert (
+        client.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"}).status_code == 302
+    )
     activity = session.scalars(sa.select(Activity)).one()
     entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.record_type == "activity")).one()
     assert entry.origin == "import"

@@ -48,7 +48,7 @@ def test_constraint_names_follow_the_naming_convention(app_ctx: Flask) -> None:
     assert "uq_party_name" in uniques
 
 
-def test_db_commands_report_the_revision(runner) -> None:  # noqa: ANN001
+def test_db_commands_report_the_revision(runner) -> None:
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "Database at head" in result.output
@@ -59,24 +59,43 @@ def test_db_commands_report_the_revision(runner) -> None:  # noqa: ANN001
 
 BEFORE_DATE_PRECISION = "d777803c533e"  # conflict, phase, role, recognition and activity end dates come after
 _ROWS = [
-    "INSERT INTO conflict (id, slug, name, type, region, start_date, summary, created_at, updated_at, version)"
-    " VALUES (1, 'c', 'C', 'interstate', 'R', '1990-01-01', '', '2020-01-01', '2020-01-01', 1)",
-    "INSERT INTO party (id, name, kind, recognition_status, description, created_at, updated_at, version)"
-    " VALUES (1, 'P', 'state', 'recognized', '', '2020-01-01', '2020-01-01', 1),"
-    " (2, 'Q', 'state', 'recognized', '', '2020-01-01', '2020-01-01', 1)",
-    "INSERT INTO participation (id, conflict_id, party_id, role, since, notes, created_at, updated_at, version)"
-    " VALUES (1, 1, 1, 'primary', '1991-01-01', '', '2020-01-01', '2020-01-01', 1)",
+    (
+        "INSERT INTO conflict (id, slug, name, type, region, start_date, summary, created_at, updated_at, version)"
+        " VALUES (1, 'c', 'C', 'interstate', 'R', '1990-01-01', '', '2020-01-01', '2020-01-01', 1)"
+    ),
+    (
+        "INSERT INTO party (id, name, kind, recognition_status, description, created_at, updated_at, version)"
+        " VALUES (1, 'P', 'state', 'recognized', '', '2020-01-01', '2020-01-01', 1),"
+        " (2, 'Q', 'state', 'recognized', '', '2020-01-01', '2020-01-01', 1)"
+    ),
+    (
+        "INSERT INTO participation (id, conflict_id, party_id, role, since, notes, created_at, updated_at, version)"
+        " VALUES (1, 1, 1, 'primary', '1991-01-01', '', '2020-01-01', '2020-01-01', 1)"
+    ),
     "INSERT INTO participation_motive (participation_id, motive) VALUES (1, 'stakes')",
     "INSERT INTO phase_change (id, conflict_id, phase, since, note) VALUES (1, 1, 'active', '1990-01-01', '')",
-    "INSERT INTO recognition (id, recognizer_id, recognized_id, status, since, source, created_at, updated_at, version)"
-    " VALUES (1, 1, 2, 'full', '1992-01-01', '', '2020-01-01', '2020-01-01', 1)",
-    "INSERT INTO activity (id, conflict_id, date, date_precision, type, track, scope, official_level, form, purpose,"
-    " effect, title, description, recorded_at, updated_at, version) VALUES (1, 1, '1991-02-03', 'day',"
-    " 'negotiation_round', '1', 'bilateral', 'ministerial', 'formal_meeting', 'agreement', 'neutral', 'T', '',"
-    " '2020-01-01', '2020-01-01', 1)",
+    (
+        "INSERT INTO recognition (id, recognizer_id, recognized_id, status, since, source, created_at, updated_at, version)"
+        " VALUES (1, 1, 2, 'full', '1992-01-01', '', '2020-01-01', '2020-01-01', 1)"
+    ),
+    (
+        "INSERT INTO activity (id, conflict_id, date, date_precision, type, track, scope, official_level, form, purpose,"
+        " effect, title, description, recorded_at, updated_at, version) VALUES (1, 1, '1991-02-03', 'day',"
+        " 'negotiation_round', '1', 'bilateral', 'ministerial', 'formal_meeting', 'agreement', 'neutral', 'T', '',"
+        " '2020-01-01', '2020-01-01', 1)"
+    ),
     "INSERT INTO activity_party (activity_id, party_id, role, position) VALUES (1, 1, 'initiator', 0)",
 ]
-_TABLES = ("conflict", "party", "participation", "participation_motive", "phase_change", "recognition", "activity", "activity_party")
+_TABLES = (
+    "conflict",
+    "party",
+    "participation",
+    "participation_motive",
+    "phase_change",
+    "recognition",
+    "activity",
+    "activity_party",
+)
 
 
 def test_migrating_a_database_that_holds_records_loses_none(app: Flask, app_ctx: Flask) -> None:
@@ -127,8 +146,14 @@ def test_every_vocabulary_key_is_accepted_by_the_migrated_database(app_ctx: Flas
 
 def _tally_triggers(conn: sa.Connection) -> set[str]:
     if conn.dialect.name == "sqlite":
-        return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'").scalars())
-    return set(conn.exec_driver_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%tally%'").scalars())
+        return set(
+            conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%'"
+            ).scalars()
+        )
+    return set(
+        conn.exec_driver_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%tally%'").scalars()
+    )
 
 
 def test_every_revision_leaves_the_tally_triggers_in_place(app: Flask, app_ctx: Flask) -> None:
@@ -139,7 +164,9 @@ def test_every_revision_leaves_the_tally_triggers_in_place(app: Flask, app_ctx: 
     from alembic.script import ScriptDirectory
 
     expected = {name for group in tallies.TRIGGERS.values() for name in group}
-    revisions = [r.revision for r in reversed(list(ScriptDirectory.from_config(migrate.alembic_config(app)).walk_revisions()))]
+    revisions = [
+        r.revision for r in reversed(list(ScriptDirectory.from_config(migrate.alembic_config(app)).walk_revisions()))
+    ]
     engine = db.engine
     wipe(engine)
     checked = []
@@ -159,5 +186,7 @@ def test_no_revision_imports_the_application() -> None:
     from pathlib import Path
 
     folder = Path(__file__).resolve().parent.parent / "migrations" / "versions"
-    offending = [f.name for f in folder.glob("*.py") if "from tracker" in f.read_text() or "import tracker" in f.read_text()]
+    offending = [
+        f.name for f in folder.glob("*.py") if "from tracker" in f.read_text() or "import tracker" in f.read_text()
+    ]
     assert offending == []

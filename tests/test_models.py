@@ -15,9 +15,8 @@ from tracker.vocab import Capacity, PartyKind, RecognitionKind, RecognitionStatu
 
 
 def _refused(session: Session, statement: str, **params: object) -> None:
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.execute(sa.text(statement), params)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(sa.text(statement), params)
 
 
 def test_unknown_vocabulary_key_is_refused_by_the_database(session: Session) -> None:
@@ -30,9 +29,8 @@ def test_unknown_vocabulary_key_is_refused_by_the_database(session: Session) -> 
 
 def test_unknown_vocabulary_key_is_refused_by_the_orm(session: Session) -> None:
     conflict = make_conflict(session)
-    with pytest.raises(StatementError):
-        with session.begin_nested():
-            session.execute(sa.update(Activity).values(track="3").where(Activity.conflict_id == conflict.id))
+    with pytest.raises(StatementError), session.begin_nested():
+        session.execute(sa.update(Activity).values(track="3").where(Activity.conflict_id == conflict.id))
 
 
 def test_end_before_start_is_refused(session: Session) -> None:
@@ -44,66 +42,58 @@ def test_end_before_start_is_refused(session: Session) -> None:
 
 def test_party_names_are_unique(session: Session) -> None:
     make_party(session, name="Estonia")
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            make_party(session, name="Estonia")
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_party(session, name="Estonia")
 
 
 def test_only_states_carry_a_recognition_status(session: Session) -> None:
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            make_party(session, kind=PartyKind.NGO, recognition_status=RecognitionStatus.RECOGNIZED)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_party(session, kind=PartyKind.NGO, recognition_status=RecognitionStatus.RECOGNIZED)
 
 
 def test_supporter_must_name_whom_it_supports(session: Session) -> None:
     conflict = make_conflict(session)
     russia = make_party(session)
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            make_participation(session, conflict, russia, role=Role.SUPPORTER)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_participation(session, conflict, russia, role=Role.SUPPORTER)
 
 
 def test_third_party_needs_a_capacity_and_others_have_none(session: Session) -> None:
     conflict = make_conflict(session)
     osce = make_party(session, kind=PartyKind.IGO, recognition_status=RecognitionStatus.NOT_APPLICABLE)
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            make_participation(session, conflict, osce, role=Role.THIRD_PARTY)
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            make_participation(session, conflict, osce, role=Role.PRIMARY, capacity=Capacity.MEDIATOR)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_participation(session, conflict, osce, role=Role.THIRD_PARTY)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_participation(session, conflict, osce, role=Role.PRIMARY, capacity=Capacity.MEDIATOR)
     row = make_participation(session, conflict, osce, role=Role.THIRD_PARTY, capacity=Capacity.MEDIATOR)
     assert row.id
 
 
 def test_no_party_recognizes_itself(session: Session) -> None:
     party = make_party(session)
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.add(
-                Recognition(
-                    recognizer_id=party.id,
-                    recognized_id=party.id,
-                    status=RecognitionKind.FULL,
-                    since=date(2008, 8, 26),
-                    source="",
-                )
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(
+            Recognition(
+                recognizer_id=party.id,
+                recognized_id=party.id,
+                status=RecognitionKind.FULL,
+                since=date(2008, 8, 26),
+                source="",
             )
-            session.flush()
+        )
+        session.flush()
 
 
 def test_activity_needs_an_existing_conflict(session: Session) -> None:
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            make_activity(session, Conflict(id=999_999))
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_activity(session, Conflict(id=999_999))
 
 
 def test_duplicate_activity_key_is_refused(session: Session) -> None:
     conflict = make_conflict(session)
     make_activity(session, conflict, title="Summit")
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            make_activity(session, conflict, title="Summit")
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_activity(session, conflict, title="Summit")
 
 
 def test_relationships_never_load_lazily(session: Session) -> None:

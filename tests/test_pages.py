@@ -11,15 +11,25 @@ from tests.factories import make_activity, make_conflict, make_participation, ma
 from tracker.vocab import ActivityPartyRole, Capacity, Motive, Role, SupportKind
 
 
-def test_conflict_list_shows_the_nine_seeded_cases(client, auth, seeded: Session) -> None:  # noqa: ANN001
+def test_conflict_list_shows_the_nine_seeded_cases(client, auth, seeded: Session) -> None:
     auth.login("viewer")
     page = client.get("/").get_data(as_text=True)
-    for name in ("Camp David", "Burundi", "Mozambi", "Abkhazia", "South Ossetia", "Transdniestria", "Chechnya", "Estonia", "Yugoslavia"):
+    for name in (
+        "Camp David",
+        "Burundi",
+        "Mozambi",
+        "Abkhazia",
+        "South Ossetia",
+        "Transdniestria",
+        "Chechnya",
+        "Estonia",
+        "Yugoslavia",
+    ):
         assert re.search(name, page), name
     assert "9 conflicts on file" in page
 
 
-def test_conflict_page_groups_parties_by_role_and_shows_the_timeline(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_conflict_page_groups_parties_by_role_and_shows_the_timeline(client, auth, session: Session) -> None:
     auth.login("viewer")
     conflict = make_conflict(session, name="Georgia–Abkhazia test", slug="ga")
     georgia = make_party(session, name="Georgia")
@@ -52,25 +62,25 @@ def test_conflict_page_groups_parties_by_role_and_shows_the_timeline(client, aut
     assert "Prestige and convening authority only" in third
     assert html.index("Geneva round") < html.index("Moscow agreement")
     assert '<time datetime="1994-05"' in html
-    assert "United Nations <span class=\"text-body-secondary\">(mediator)</span>" in html
+    assert 'United Nations <span class="text-body-secondary">(mediator)</span>' in html
     assert "2 activities" in html
 
 
-def test_unknown_conflict_is_a_404_page(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_unknown_conflict_is_a_404_page(client, auth, session: Session) -> None:
     auth.login("viewer")
     response = client.get("/conflicts/atlantis")
     assert response.status_code == 404
     assert "No conflict is recorded under" in response.get_data(as_text=True)
 
 
-def test_404_answers_json_to_json_clients(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_404_answers_json_to_json_clients(client, auth, session: Session) -> None:
     auth.login("viewer")
     response = client.get("/conflicts/atlantis", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.get_json()["error"] == "Not Found"
 
 
-def test_timeline_is_paginated_with_links_that_keep_the_page(client, auth, app_ctx, session: Session) -> None:  # noqa: ANN001
+def test_timeline_is_paginated_with_links_that_keep_the_page(client, auth, app_ctx, session: Session) -> None:
     auth.login("viewer")
     conflict = make_conflict(session, slug="long")
     for day in range(1, 8):
@@ -91,7 +101,7 @@ def test_timeline_is_paginated_with_links_that_keep_the_page(client, auth, app_c
         app_ctx.config["PAGE_SIZE"] = 50
 
 
-def _fill(session: Session, conflict, n: int) -> None:  # noqa: ANN001
+def _fill(session: Session, conflict, n: int) -> None:
     parties = [make_party(session) for _ in range(3)]
     for p in parties:
         make_participation(session, conflict, p)
@@ -105,7 +115,7 @@ def _fill(session: Session, conflict, n: int) -> None:  # noqa: ANN001
     session.commit()
 
 
-def test_pages_run_a_constant_number_of_statements(client, auth, session: Session, count_statements) -> None:  # noqa: ANN001
+def test_pages_run_a_constant_number_of_statements(client, auth, session: Session, count_statements) -> None:
     auth.login("viewer")
     small = make_conflict(session, slug="small")
     big = make_conflict(session, slug="big")
@@ -124,7 +134,7 @@ def test_pages_run_a_constant_number_of_statements(client, auth, session: Sessio
     assert counter.count == counts["/"]
 
 
-def test_navigation_marks_the_current_section_and_search_keeps_its_query(client, auth, seeded) -> None:  # noqa: ANN001
+def test_navigation_marks_the_current_section_and_search_keeps_its_query(client, auth, seeded) -> None:
     auth.login("admin")
     portfolio = client.get("/portfolio").get_data(as_text=True)
     assert '<a class="nav-link active" href="/portfolio" aria-current="page">Portfolio</a>' in portfolio

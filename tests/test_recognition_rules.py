@@ -34,7 +34,9 @@ def cast(session: Session) -> dict[str, Party]:
 
 
 def _values(recognizer: Party, recognized: Party) -> RecognitionInput:
-    return RecognitionInput.parse({"recognizer": recognizer.id, "recognized": recognized.id, "status": "full", "since": "1992-01-01"})
+    return RecognitionInput.parse(
+        {"recognizer": recognizer.id, "recognized": recognized.id, "status": "full", "since": "1992-01-01"}
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,9 @@ def _values(recognizer: Party, recognized: Party) -> RecognitionInput:
     [("ngo", "state", "recognizer"), ("rebels", "de_facto", "recognizer"), ("state", "rebels", "recognized"),
      ("igo", "ngo", "recognized"), ("state", "igo", "recognized")],
 )  # fmt: skip
-def test_the_service_refuses_what_is_not_statehood(session: Session, cast, recognizer: str, recognized: str, field: str) -> None:  # noqa: ANN001
+def test_the_service_refuses_what_is_not_statehood(
+    session: Session, cast, recognizer: str, recognized: str, field: str
+) -> None:
     with pytest.raises(rules.FieldError) as refused:
         service.create_recognition(session, _values(cast[recognizer], cast[recognized]))
     assert refused.value.field == field
@@ -51,13 +55,15 @@ def test_the_service_refuses_what_is_not_statehood(session: Session, cast, recog
 
 
 @pytest.mark.parametrize(("recognizer", "recognized"), [("state", "de_facto"), ("igo", "state"), ("de_facto", "state")])
-def test_states_de_facto_authorities_and_igos_recognize(session: Session, cast, recognizer: str, recognized: str) -> None:  # noqa: ANN001
+def test_states_de_facto_authorities_and_igos_recognize(
+    session: Session, cast, recognizer: str, recognized: str
+) -> None:
     made = service.create_recognition(session, _values(cast[recognizer], cast[recognized]))
     session.commit()
     assert (made.recognizer_kind, made.recognized_kind) == (cast[recognizer].kind, cast[recognized].kind)
 
 
-def test_the_database_refuses_it_too(session: Session, cast) -> None:  # noqa: ANN001
+def test_the_database_refuses_it_too(session: Session, cast) -> None:
     ngo, state = cast["ngo"], cast["state"]
     with pytest.raises(IntegrityError):
         session.execute(
@@ -80,18 +86,26 @@ def test_the_database_refuses_it_too(session: Session, cast) -> None:  # noqa: A
     session.rollback()
 
 
-def test_a_party_with_recognitions_keeps_a_kind_they_allow(session: Session, cast) -> None:  # noqa: ANN001
+def test_a_party_with_recognitions_keeps_a_kind_they_allow(session: Session, cast) -> None:
     service.create_recognition(session, _values(cast["state"], cast["de_facto"]))
     session.commit()
     de_facto = cast["de_facto"]
-    values = {"name": de_facto.name, "kind": PartyKind.ARMED_GROUP, "recognition_status": RecognitionStatus.NOT_APPLICABLE}
+    values = {
+        "name": de_facto.name,
+        "kind": PartyKind.ARMED_GROUP,
+        "recognition_status": RecognitionStatus.NOT_APPLICABLE,
+    }
     with pytest.raises(rules.FieldError, match="has recognitions") as refused:
         service.update_party(session, de_facto, PartyInput.parse(values), version=de_facto.version)
     assert refused.value.field == "kind"
     session.rollback()
     # Behind the service, the database carries the change to the edge and refuses it.
     with pytest.raises(IntegrityError):
-        session.execute(sa.update(Party).where(Party.id == de_facto.id).values(kind="armed_group", recognition_status="not_applicable"))
+        session.execute(
+            sa.update(Party)
+            .where(Party.id == de_facto.id)
+            .values(kind="armed_group", recognition_status="not_applicable")
+        )
         session.flush()
     session.rollback()
     # A kind the edges allow is fine, and the edge follows it.
@@ -103,7 +117,7 @@ def test_a_party_with_recognitions_keeps_a_kind_they_allow(session: Session, cas
     assert session.scalars(sa.select(Recognition.recognized_kind)).one() == PartyKind.STATE
 
 
-def test_the_form_offers_only_who_may_take_part(client, auth, cast) -> None:  # noqa: ANN001
+def test_the_form_offers_only_who_may_take_part(client, auth, cast) -> None:
     auth.login("analyst")
     page = client.get("/parties/recognitions/new").get_data(as_text=True)
     recognizer = page.split('name="recognizer"')[1].split("</select>")[0]

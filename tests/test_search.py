@@ -28,29 +28,48 @@ def library(session: Session) -> dict[str, object]:
         make_participation(session, moz, p)
     talks = make_activity(session, moz, [(egidio, R.MEDIATOR), (renamo, R.PARTICIPANT)], title="First Rome talks",
                           description="Meeting at Sant’Egídio's house in Trastevere; negotiations open.", date=date(1990, 7, 8))  # fmt: skip
-    make_activity(session, moz, [(renamo, R.INITIATOR)], title="RENAMO statement", description="A communiqué.", date=date(1991, 1, 1))
+    make_activity(
+        session,
+        moz,
+        [(renamo, R.INITIATOR)],
+        title="RENAMO statement",
+        description="A communiqué.",
+        date=date(1991, 1, 1),
+    )
     other = make_conflict(session, slug="other", name="Other conflict")
-    make_activity(session, other, [], title="Rome meeting elsewhere", description="Negotiations in Rome.", date=date(1995, 1, 1))
+    make_activity(
+        session, other, [], title="Rome meeting elsewhere", description="Negotiations in Rome.", date=date(1995, 1, 1)
+    )
     for n in range(45):
-        make_activity(session, other, [], title=f"Routine consultation {n}", description="Envoys consult.", date=date(2000, 1, 1 + n % 28))
+        make_activity(
+            session,
+            other,
+            [],
+            title=f"Routine consultation {n}",
+            description="Envoys consult.",
+            date=date(2000, 1, 1 + n % 28),
+        )
     session.commit()
     return {"moz": moz, "egidio": egidio, "talks": talks}
 
 
-def _hits(session: Session, q: str, **kw) -> list[tuple[str, str]]:  # noqa: ANN003
+def _hits(session: Session, q: str, **kw) -> list[tuple[str, str]]:
     return [(h.record_type, h.title) for h in index.search(session, q, per_page=100, **kw).hits]
 
 
-def test_every_word_in_any_order_ignoring_case_accents_and_punctuation(session: Session, library) -> None:  # noqa: ANN001
+def test_every_word_in_any_order_ignoring_case_accents_and_punctuation(session: Session, library) -> None:
     for q in ("Sant Egidio", "sant'egidio", "EGIDIO sant", "sánt egídio", "sant-egidio!"):
         found = _hits(session, q)
         assert ("party", "Sant'Egidio") in found and ("activity", "First Rome talks") in found, q
-    assert set(_hits(session, "negot rome")) == {("activity", "First Rome talks"), ("activity", "Rome meeting elsewhere")}
+    assert set(_hits(session, "negot rome")) == {
+        ("activity", "First Rome talks"),
+        ("activity", "Rome meeting elsewhere"),
+    }
     assert _hits(session, "rome trastevere") == [("activity", "First Rome talks")]  # every word must match
     assert _hits(session, "zzz") == [] and _hits(session, "!!!") == []
 
 
-def test_filtered_by_kind_and_conflict_and_paged_beyond_fifty(session: Session, library) -> None:  # noqa: ANN001
+def test_filtered_by_kind_and_conflict_and_paged_beyond_fifty(session: Session, library) -> None:
     assert {t for t, _ in _hits(session, "rome", record_type="conflict")} == {"conflict"}
     assert ("activity", "Rome meeting elsewhere") not in _hits(session, "rome", conflict_id=library["moz"].id)
     first = index.search(session, "consult", per_page=20)
@@ -61,7 +80,7 @@ def test_filtered_by_kind_and_conflict_and_paged_beyond_fifty(session: Session, 
     assert len(seen) == 45
 
 
-def test_the_index_follows_every_write(session: Session, library) -> None:  # noqa: ANN001
+def test_the_index_follows_every_write(session: Session, library) -> None:
     talks = library["talks"]
     talks.title = "First direct talks"
     session.commit()
@@ -77,7 +96,7 @@ def test_the_index_follows_every_write(session: Session, library) -> None:  # no
     assert session.scalar(sa.select(sa.func.count()).where(SearchDocument.conflict_id == library["moz"].id)) == 0
 
 
-def test_the_page_shows_ranked_snippets_and_pages(client, auth, library) -> None:  # noqa: ANN001
+def test_the_page_shows_ranked_snippets_and_pages(client, auth, library) -> None:
     auth.login("viewer")
     page = unescape(client.get("/search?q=sant+egidio").get_data(as_text=True))
     assert "First Rome talks" in page and "Sant'Egidio" in page
@@ -91,10 +110,14 @@ def test_the_page_shows_ranked_snippets_and_pages(client, auth, library) -> None
     assert client.get("/search?q=rome&page=x&type=bogus&conflict=none").status_code == 200
 
 
-def test_rebuild_writes_what_the_writes_kept(session: Session, library, runner) -> None:  # noqa: ANN001
-    before = sorted(session.execute(sa.select(SearchDocument.record_type, SearchDocument.record_id, SearchDocument.folded)).all())
+def test_rebuild_writes_what_the_writes_kept(session: Session, library, runner) -> None:
+    before = sorted(
+        session.execute(sa.select(SearchDocument.record_type, SearchDocument.record_id, SearchDocument.folded)).all()
+    )
     result = runner.invoke(args=["search", "--rebuild"])
     assert result.exit_code == 0 and "documents" in result.output
     session.expire_all()
-    after = sorted(session.execute(sa.select(SearchDocument.record_type, SearchDocument.record_id, SearchDocument.folded)).all())
+    after = sorted(
+        session.execute(sa.select(SearchDocument.record_type, SearchDocument.record_id, SearchDocument.folded)).all()
+    )
     assert after == before

@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.models import Activity, AuditEntry, Conflict, Participation, Party, SeedRecord
 from tests.seed_fixture import CONFLICT, write_seed
+from tracker.models import Activity, AuditEntry, Conflict, Participation, Party, SeedRecord
 from tracker.seeding import load_seed
+
 
 @pytest.fixture
 def small_seed(tmp_path: Path, session: Session) -> Path:
@@ -34,7 +35,7 @@ def test_the_seed_writes_its_history_under_the_seed_actor(session: Session, smal
     assert session.scalar(sa.select(sa.func.count()).select_from(SeedRecord)) == len(entries)
 
 
-def test_edit_then_seed_leaves_the_edit(session: Session, small_seed: Path, client, auth, runner) -> None:  # noqa: ANN001
+def test_edit_then_seed_leaves_the_edit(session: Session, small_seed: Path, client, auth, runner) -> None:
     auth.login("analyst")
     activity = _activity(session, "First talks")
     page = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
@@ -61,7 +62,7 @@ def test_edit_then_seed_leaves_the_edit(session: Session, small_seed: Path, clie
     assert _activity(session, "First talks").description == "Talks opened in the capital, says our cable."
 
 
-def test_delete_then_seed_leaves_it_deleted(session: Session, small_seed: Path, client, auth, runner) -> None:  # noqa: ANN001
+def test_delete_then_seed_leaves_it_deleted(session: Session, small_seed: Path, client, auth, runner) -> None:
     auth.login("admin")
     activity = _activity(session, "Appeal for calm")
     assert client.post(f"/activities/{activity.id}/delete", data={}).status_code == 302
@@ -146,4 +147,7 @@ def test_two_examples_never_claim_one_record(session: Session, small_seed: Path)
     assert first.counts["participation created"] == 1
     assert not load_seed(session, small_seed, update=True).counts
     roles = session.execute(sa.select(Participation.capacity, Participation.since).order_by(Participation.since)).all()
-    assert [(c, s.isoformat() if s else None) for c, s in roles if c] == [("observer", "1990-01-01"), ("mediator", "1991-05-01")]
+    assert [(c, s.isoformat() if s else None) for c, s in roles if c] == [
+        ("observer", "1990-01-01"),
+        ("mediator", "1991-05-01"),
+    ]

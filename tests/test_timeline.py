@@ -16,7 +16,7 @@ from tracker.vocab import ActivityPartyRole as R
 
 
 @pytest.fixture
-def story(session: Session):  # noqa: ANN201
+def story(session: Session):
     """Georgia–Abkhazia in miniature: four activities, three recognitions."""
     conflict = make_conflict(session, slug="ga", name="Georgia–Abkhazia")
     georgia = make_party(session, name="Georgia")
@@ -25,14 +25,48 @@ def story(session: Session):  # noqa: ANN201
     un = make_party(session, name="United Nations", kind="igo", recognition_status="not_applicable")
     for p in (georgia, abkhazia, russia, un):
         make_participation(session, conflict, p)
-    make_activity(session, conflict, [(un, R.MEDIATOR), (georgia, R.PARTICIPANT)], title="Geneva round",
-                  date=date(1993, 11, 30), track="1", type="negotiation_round", official_level="senior_official")
-    make_activity(session, conflict, [(russia, R.MEDIATOR)], title="Moscow Agreement", date=date(1994, 5, 14),
-                  track="1", type="ceasefire", official_level="ministerial")
-    make_activity(session, conflict, [(un, R.INITIATOR)], title="Track two dialogue", date=date(2000, 6, 1),
-                  track="2", type="informal_consultation", official_level="unofficial", purpose="relationship")
-    make_activity(session, conflict, [(russia, R.INITIATOR), (abkhazia, R.TARGET)], title="Russia recognizes Abkhazia",
-                  date=date(2008, 8, 26), track="1", type="recognition_act", official_level="head_of_state", effect="escalating")
+    make_activity(
+        session,
+        conflict,
+        [(un, R.MEDIATOR), (georgia, R.PARTICIPANT)],
+        title="Geneva round",
+        date=date(1993, 11, 30),
+        track="1",
+        type="negotiation_round",
+        official_level="senior_official",
+    )
+    make_activity(
+        session,
+        conflict,
+        [(russia, R.MEDIATOR)],
+        title="Moscow Agreement",
+        date=date(1994, 5, 14),
+        track="1",
+        type="ceasefire",
+        official_level="ministerial",
+    )
+    make_activity(
+        session,
+        conflict,
+        [(un, R.INITIATOR)],
+        title="Track two dialogue",
+        date=date(2000, 6, 1),
+        track="2",
+        type="informal_consultation",
+        official_level="unofficial",
+        purpose="relationship",
+    )
+    make_activity(
+        session,
+        conflict,
+        [(russia, R.INITIATOR), (abkhazia, R.TARGET)],
+        title="Russia recognizes Abkhazia",
+        date=date(2008, 8, 26),
+        track="1",
+        type="recognition_act",
+        official_level="head_of_state",
+        effect="escalating",
+    )
     session.add_all([
         Recognition(recognizer_id=russia.id, recognized_id=abkhazia.id, status="full", since=date(2008, 8, 26), source=""),
         Recognition(recognizer_id=georgia.id, recognized_id=abkhazia.id, status="refuses", since=date(1992, 7, 23), source=""),
@@ -42,7 +76,7 @@ def story(session: Session):  # noqa: ANN201
     return {"georgia": georgia, "abkhazia": abkhazia, "russia": russia, "un": un}
 
 
-def _titles(client, url: str) -> list[str]:  # noqa: ANN001
+def _titles(client, url: str) -> list[str]:
     page = unescape(client.get(url).get_data(as_text=True))
     order = ["Geneva round", "Moscow Agreement", "Track two dialogue", "Russia recognizes Abkhazia"]
     return [t for t in order if f">{t}</a></h3>" in page]
@@ -61,14 +95,17 @@ def _titles(client, url: str) -> list[str]:  # noqa: ANN001
         ("to=1993", ["Geneva round"]),
     ],
 )
-def test_timeline_filters(client, auth, story, query: str, expected: list[str]) -> None:  # noqa: ANN001
+def test_timeline_filters(client, auth, story, query: str, expected: list[str]) -> None:
     auth.login("viewer")
     assert _titles(client, f"/conflicts/ga?{query}") == expected
 
 
-def test_party_filter_uses_ids(client, auth, story) -> None:  # noqa: ANN001
+def test_party_filter_uses_ids(client, auth, story) -> None:
     auth.login("viewer")
-    assert _titles(client, f"/conflicts/ga?party={story['russia'].id}") == ["Moscow Agreement", "Russia recognizes Abkhazia"]
+    assert _titles(client, f"/conflicts/ga?party={story['russia'].id}") == [
+        "Moscow Agreement",
+        "Russia recognizes Abkhazia",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -82,14 +119,14 @@ def test_party_filter_uses_ids(client, auth, story) -> None:  # noqa: ANN001
         ("as_of=soon", "Recognition matrix: 'soon' is not a date"),
     ],
 )
-def test_bad_filters_say_so_and_never_fail(client, auth, story, query: str, message: str) -> None:  # noqa: ANN001
+def test_bad_filters_say_so_and_never_fail(client, auth, story, query: str, message: str) -> None:
     auth.login("viewer")
     response = client.get(f"/conflicts/ga?{query}")
     assert response.status_code == 200
     assert message in unescape(response.get_data(as_text=True))
 
 
-def test_filter_state_survives_in_page_links(client, auth, app_ctx, story) -> None:  # noqa: ANN001
+def test_filter_state_survives_in_page_links(client, auth, app_ctx, story) -> None:
     auth.login("viewer")
     app_ctx.config["PAGE_SIZE"] = 1
     try:
@@ -99,28 +136,36 @@ def test_filter_state_survives_in_page_links(client, auth, app_ctx, story) -> No
     assert 'href="/conflicts/ga?track=1&amp;page=2#timeline-heading"' in page  # back on the timeline, not the top
     assert re.search(r'name="track" value="1" checked', page)
     # The active filter shows as a chip that removes it.
-    assert re.search(r'<a class="badge[^"]*" href="/conflicts/ga#timeline-heading"[^>]*>Track: Track one \(official\)', page)
+    assert re.search(
+        r'<a class="badge[^"]*" href="/conflicts/ga#timeline-heading"[^>]*>Track: Track one \(official\)', page
+    )
 
 
 @pytest.mark.parametrize(
     ("as_of", "russia_to_abkhazia", "georgia_to_abkhazia"),
-    [("1991-01-01", "—", "—"), ("2000", "Engages without recognition", "Refuses recognition"), ("2010-01", "Recognizes as a state", "Refuses recognition")],
+    [
+        ("1991-01-01", "—", "—"),
+        ("2000", "Engages without recognition", "Refuses recognition"),
+        ("2010-01", "Recognizes as a state", "Refuses recognition"),
+    ],
 )
-def test_recognition_matrix_as_of_a_date(client, auth, story, as_of, russia_to_abkhazia, georgia_to_abkhazia) -> None:  # noqa: ANN001
+def test_recognition_matrix_as_of_a_date(client, auth, story, as_of, russia_to_abkhazia, georgia_to_abkhazia) -> None:
     auth.login("viewer")
     page = unescape(client.get(f"/conflicts/ga?as_of={as_of}").get_data(as_text=True))
     if russia_to_abkhazia == georgia_to_abkhazia == "—":
         assert "No recognition stance among these parties is recorded for 1991-01-01" in page
         return
     matrix = page[page.index("recognition-matrix") :]
-    rows = {row.split("</th>")[0].split(">")[-1]: row for row in matrix.split('<th scope="row" class="text-start">')[1:]}
+    rows = {
+        row.split("</th>")[0].split(">")[-1]: row for row in matrix.split('<th scope="row" class="text-start">')[1:]
+    }
     # columns are ordered by name: Abkhazia, Georgia, Russia (the UN is not a state)
     assert "United Nations" not in matrix.split("</table>")[0]
     assert rows["Russia"].split("<td")[1].split(">", 1)[1].startswith(russia_to_abkhazia)
     assert rows["Georgia"].split("<td")[1].split(">", 1)[1].startswith(georgia_to_abkhazia)
 
 
-def test_party_page_shows_standing_recognitions_roles_and_activities(client, auth, story) -> None:  # noqa: ANN001
+def test_party_page_shows_standing_recognitions_roles_and_activities(client, auth, story) -> None:
     auth.login("viewer")
     page = unescape(client.get(f"/parties/{story['abkhazia'].id}").get_data(as_text=True))
     assert "State-like authority (de facto)" in page and "Partially recognized" in page
@@ -130,9 +175,16 @@ def test_party_page_shows_standing_recognitions_roles_and_activities(client, aut
     assert "Russia recognizes Abkhazia" in page and "Geneva round" not in page
 
 
-def test_pages_with_filters_run_a_constant_number_of_statements(client, auth, session: Session, story, count_statements) -> None:  # noqa: ANN001
+def test_pages_with_filters_run_a_constant_number_of_statements(
+    client, auth, session: Session, story, count_statements
+) -> None:
     auth.login("viewer")
-    urls = [f"/conflicts/ga?track=1&party={story['russia'].id}&from=1990", f"/parties/{story['russia'].id}", "/search?q=a", "/parties/"]
+    urls = [
+        f"/conflicts/ga?track=1&party={story['russia'].id}&from=1990",
+        f"/parties/{story['russia'].id}",
+        "/search?q=a",
+        "/parties/",
+    ]
     before = {}
     for url in urls:
         with count_statements() as counter:
@@ -140,7 +192,14 @@ def test_pages_with_filters_run_a_constant_number_of_statements(client, auth, se
         before[url] = counter.count
     conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "ga")).one()
     for i in range(30):
-        make_activity(session, conflict, [(story["russia"], R.INITIATOR), (story["un"], R.MEDIATOR)], title=f"Extra {i}", date=date(1995, 1, 1 + i % 28), track="1")
+        make_activity(
+            session,
+            conflict,
+            [(story["russia"], R.INITIATOR), (story["un"], R.MEDIATOR)],
+            title=f"Extra {i}",
+            date=date(1995, 1, 1 + i % 28),
+            track="1",
+        )
         make_party(session, name=f"Extra party {i}")
     session.commit()
     for url in urls:
@@ -149,7 +208,7 @@ def test_pages_with_filters_run_a_constant_number_of_statements(client, auth, se
         assert counter.count == before[url], url
 
 
-def test_timeline_end_dates_keep_their_precision(client, auth, session: Session) -> None:  # noqa: ANN001
+def test_timeline_end_dates_keep_their_precision(client, auth, session: Session) -> None:
     conflict = make_conflict(session, slug="spans", name="Spans")
     party = make_party(session, name="Spanner")
     make_participation(session, conflict, party)
@@ -164,8 +223,9 @@ def test_timeline_end_dates_keep_their_precision(client, auth, session: Session)
     assert "1995-12-31" not in page and "1996-04-30" not in page
 
 
-def test_order_and_compact_view_live_in_the_url(client, auth, story) -> None:  # noqa: ANN001
+def test_order_and_compact_view_live_in_the_url(client, auth, story) -> None:
     auth.login("viewer")
+
     def in_page_order(url: str) -> list[str]:
         page = unescape(client.get(url).get_data(as_text=True))
         return sorted(_titles(client, url), key=lambda t: page.index(f">{t}</a></h3>"))

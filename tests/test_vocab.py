@@ -21,9 +21,7 @@ def codebook() -> str:
 
 def test_activity_types_match_the_codebook_table(codebook: str) -> None:
     rows = re.findall(r"^\s*\| `(\w+)` \| (.+?) \| (\d+) \|$", codebook, flags=re.M)
-    assert [(k, label, cameo) for k, label, cameo in rows] == [
-        (m.value, m.label, m.cameo) for m in vocab.ActivityType
-    ]
+    assert [(k, label, cameo) for k, label, cameo in rows] == [(m.value, m.label, m.cameo) for m in vocab.ActivityType]
 
 
 @pytest.mark.parametrize(
@@ -62,13 +60,17 @@ def test_each_vocabulary_has_the_codebook_keys(codebook: str, heading: str, enum
 
 
 def test_parse_refuses_unknown_keys_naming_the_allowed_ones() -> None:
-    with pytest.raises(ValueError, match="allowed: 1, 1.5, 2"):
+    with pytest.raises(ValueError, match=r"allowed: 1, 1\.5, 2"):
         vocab.Track.parse("3")
 
 
 def test_level_ladder_orders_head_of_state_highest() -> None:
     ranks = vocab.LEVEL_RANK
-    assert ranks[vocab.OfficialLevel.HEAD_OF_STATE] > ranks[vocab.OfficialLevel.MINISTERIAL] > ranks[vocab.OfficialLevel.UNOFFICIAL]
+    assert (
+        ranks[vocab.OfficialLevel.HEAD_OF_STATE]
+        > ranks[vocab.OfficialLevel.MINISTERIAL]
+        > ranks[vocab.OfficialLevel.UNOFFICIAL]
+    )
 
 
 def test_every_charted_vocabulary_key_has_its_colour() -> None:

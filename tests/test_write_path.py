@@ -23,7 +23,16 @@ from tracker.models import Activity, AuditEntry, Conflict, Party
 from tracker.rules import as_sentence
 from tracker.seeding import SeedError, load_seed
 from tracker.vocab import (
-    ActivityPartyRole, ActivityType, DatePrecision, Effect, Form, Incentive, OfficialLevel, Purpose, Scope, Track,
+    ActivityPartyRole,
+    ActivityType,
+    DatePrecision,
+    Effect,
+    Form,
+    Incentive,
+    OfficialLevel,
+    Purpose,
+    Scope,
+    Track,
 )  # fmt: skip
 
 #: The statement "Appeal for calm" of the test seed, with five things wrong: a control
@@ -72,7 +81,7 @@ def test_the_service_refuses_a_hand_built_input_with_every_reason(alpha: Conflic
     assert _counts(session) == before
 
 
-def test_the_form_shows_the_same_reasons_beside_their_fields(alpha: Conflict, session: Session, client, auth) -> None:  # noqa: ANN001
+def test_the_form_shows_the_same_reasons_beside_their_fields(alpha: Conflict, session: Session, client, auth) -> None:
     expected = _service_reasons(session, alpha)
     before = _counts(session)
     alphaland = session.scalars(sa.select(Party.id).where(Party.name == "Alphaland")).one()
@@ -91,7 +100,7 @@ def test_the_form_shows_the_same_reasons_beside_their_fields(alpha: Conflict, se
     assert _counts(session) == before
 
 
-def test_a_csv_line_gets_the_same_reasons_by_column(alpha: Conflict, session: Session, client, auth) -> None:  # noqa: ANN001
+def test_a_csv_line_gets_the_same_reasons_by_column(alpha: Conflict, session: Session, client, auth) -> None:
     expected = _service_reasons(session, alpha)
     before = _counts(session)
     header = "date,end_date,type,cameo_code,track,scope,official_level,form,purpose,effect,incentive,title,initiators,sources"
@@ -105,7 +114,9 @@ def test_a_csv_line_gets_the_same_reasons_by_column(alpha: Conflict, session: Se
     flat = " ".join(page.split())
     reported = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", flat)
     assert {line for line, _, _ in reported} == {"2"}
-    assert _reasons([(column, reason) for _, column, reason in reported]) == {(f, " ".join(m.split())) for f, m in expected}
+    assert _reasons([(column, reason) for _, column, reason in reported]) == {
+        (f, " ".join(m.split())) for f, m in expected
+    }
     assert _counts(session) == before
 
 
@@ -151,13 +162,17 @@ def test_unknown_fields_and_wrong_shapes_are_named() -> None:
     assert {"colour", "parties", "sources/0", "type", "title"} <= fields
 
 
-def test_a_party_name_differing_only_in_case_is_refused_at_every_door(alpha: Conflict, session: Session, client, auth) -> None:  # noqa: ANN001
+def test_a_party_name_differing_only_in_case_is_refused_at_every_door(
+    alpha: Conflict, session: Session, client, auth
+) -> None:
     from tracker.parties.service import create_party
     from tracker.rules import FieldError
 
     parties = session.scalar(sa.select(sa.func.count()).select_from(Party))
     with pytest.raises(FieldError, match="“Alphaland” already exists"):
-        create_party(session, PartyInput.parse({"name": "ALPHALAND", "kind": "state", "recognition_status": "recognized"}))
+        create_party(
+            session, PartyInput.parse({"name": "ALPHALAND", "kind": "state", "recognition_status": "recognized"})
+        )
     session.rollback()
     auth.login("analyst")
     answer = client.post("/parties/quick", data={"name": "alphaland", "kind": "state", "recognition_status": "recognized"},

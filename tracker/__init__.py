@@ -14,10 +14,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     ``config`` overrides every other settings layer (see ``config.py``).
     """
-    import config as settings
+    from tracker import paths
 
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
-    settings.load(app, config)
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(paths.top_level("templates")))
+    paths.settings().load(app, config)
 
     from tracker import cli, errors, extensions, migrate, views
 

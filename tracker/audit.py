@@ -7,12 +7,12 @@ one :class:`AuditEntry` to the same session (so it commits, or not, with the cha
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import wraps
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import Enum
+from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -67,8 +67,9 @@ def _vocabularies() -> dict[str, dict[str, type[Vocab]]]:
     """Per record type, the audited fields that hold codebook keys, with their vocabulary."""
     out: dict[str, dict[str, type[Vocab]]] = {}
     for model, name in RECORD_TYPES.items():
-        columns = {c.name: getattr(c.type, "enum_class", None) for c in model.__table__.columns}
-        out[name] = {f: columns[f] for f in AUDITED_FIELDS[model] if columns.get(f) is not None}
+        table: sa.Table = model.__table__  # type: ignore[attr-defined]  # a mapped class of tracker.models
+        columns = {c.name: kind for c in table.columns if (kind := getattr(c.type, "enum_class", None))}
+        out[name] = {f: columns[f] for f in AUDITED_FIELDS[model] if f in columns}
     out["participation"] |= {"support_kinds": SupportKind, "motives": Motive}
     return out
 

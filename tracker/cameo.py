@@ -57,8 +57,7 @@ def _number(text: str) -> float | None:
 def _read(path: Path) -> dict[str, CameoCode]:
     if not path.is_file():
         raise ReferenceDataMissing(
-            f"the CAMEO reference table is not at {path}; set CAMEO_CODES_PATH to a copy of "
-            "shared/data/cameo-codes.csv"
+            f"the CAMEO reference table is not at {path}; set CAMEO_CODES_PATH to a copy of shared/data/cameo-codes.csv"
         )
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tracker.extensions import db
+from tracker.inputs.records import UserInput
 from tracker.models import Conflict, User
 from tracker.rules import RuleError
-from tracker.inputs.records import UserInput
 from tracker.users import create_user
 from tracker.vocab import PartyKind, UserRole
 
@@ -43,7 +43,9 @@ def seed_command(directory: Path | None, check: bool, update: bool) -> None:
         if check:
             data = read_seed(directory)
             activities = sum(len(cf.activities) for cf in data.conflicts)
-            click.echo(f"The seed is valid: {len(data.conflicts)} conflicts, {len(data.parties)} parties, {activities} activities.")
+            click.echo(
+                f"The seed is valid: {len(data.conflicts)} conflicts, {len(data.parties)} parties, {activities} activities."
+            )
             return
         report = load_seed(db.session, directory, update=update)
     except SeedError as error:
@@ -60,8 +62,9 @@ def seed_command(directory: Path | None, check: bool, update: bool) -> None:
         for what, why in report.skipped:
             click.echo(f"skipped: {what}: {why}")
     elif report.skipped:
-        click.echo(f"{len(report.skipped)} examples deleted or changed here were left as they are "
-                   "(seed --update lists them).")
+        click.echo(
+            f"{len(report.skipped)} examples deleted or changed here were left as they are (seed --update lists them)."
+        )
 
 
 @click.command("create-user")
@@ -97,8 +100,12 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
 @click.option("--conflict", "slug", required=True, help="Slug of the conflict to import into.")
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--on-duplicate", type=click.Choice(["skip", "update"]), default="skip", show_default=True)
-@click.option("--create-parties", type=click.Choice(PartyKind.keys()), default=None,
-              help="Create parties the tracker does not know, with this kind.")
+@click.option(
+    "--create-parties",
+    type=click.Choice(PartyKind.keys()),
+    default=None,
+    help="Create parties the tracker does not know, with this kind.",
+)
 @click.option("--add-missing-parties", is_flag=True, help="Give parties not yet in the conflict an observer role.")
 def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate: str, create_parties: str | None,
                               add_missing_parties: bool) -> None:  # fmt: skip
@@ -108,7 +115,9 @@ def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate
     conflict = db.session.scalars(sa.select(Conflict).where(Conflict.slug == slug)).one_or_none()
     if conflict is None:
         raise click.ClickException(f"no conflict has the slug {slug!r}")
-    options = activity_import.Options(on_duplicate, PartyKind(create_parties) if create_parties else None, add_missing_parties)
+    options = activity_import.Options(
+        on_duplicate, PartyKind(create_parties) if create_parties else None, add_missing_parties
+    )
     report = activity_import.plan(db.session, conflict, file.read_bytes(), options)
     if report.fatal:
         raise click.ClickException(report.fatal + " Nothing was written.")
@@ -133,8 +142,10 @@ def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate
     except RuleError as error:
         db.session.rollback()
         raise click.ClickException(f"{error}; nothing was written") from None
-    click.echo(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
-               f"{counts['unchanged']} unchanged.")
+    click.echo(
+        f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
+        f"{counts['unchanged']} unchanged."
+    )
 
 
 @click.command("reset-password")
@@ -166,7 +177,9 @@ def search_command(rebuild: bool) -> None:
         db.session.commit()
         click.echo(f"Rebuilt {n} search documents.")
         return
-    records = sum(db.session.scalar(sa.select(sa.func.count()).select_from(m)) or 0 for m in (Conflict, Party, Activity))
+    records = sum(
+        db.session.scalar(sa.select(sa.func.count()).select_from(m)) or 0 for m in (Conflict, Party, Activity)
+    )
     documents = db.session.scalar(sa.select(sa.func.count()).select_from(SearchDocument)) or 0
     if records != documents:
         raise click.ClickException(f"{records} records but {documents} search documents: run search --rebuild")
@@ -211,7 +224,9 @@ def tallies_command(rebuild: bool) -> None:
         for key, (kept, recounted) in sorted(rows.items())[:20]:
             click.echo(f"{table} {key}: kept {kept}, recounted {recounted}")
     if any(drift.values()):
-        raise click.ClickException(f"The tallies differ from the activities in {sum(map(len, drift.values()))} rows; run with --rebuild.")
+        raise click.ClickException(
+            f"The tallies differ from the activities in {sum(map(len, drift.values()))} rows; run with --rebuild."
+        )
     click.echo("The tallies match the activities.")
 
 
@@ -225,4 +240,3 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_activities_command)
     app.cli.add_command(data_dictionary_command)
     app.cli.add_command(tallies_command)
-

@@ -17,17 +17,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "uq_conflict_slug": ("slug", "another conflict already uses this short name"),
     "uq_conflict_name": ("name", "another conflict already has this name"),
     "uq_user_account_email": ("email", "another account already uses this address"),
-    "uq_activity_conflict_id_date_type_title": ("title", "an activity with this date, type and title is already recorded in this conflict"),
+    "uq_activity_conflict_id_date_type_title": (
+        "title",
+        "an activity with this date, type and title is already recorded in this conflict",
+    ),
     "uq_phase_change_conflict_id_since": ("since", "a phase change is already recorded on this date"),
-    "uq_recognition_recognizer_id_recognized_id_status_since": ("since", "this stance is already recorded from this date"),
-    "ck_recognition_recognizer_kind": ("recognizer", "only a state, a state-like authority or an IGO recognizes another party"),
+    "uq_recognition_recognizer_id_recognized_id_status_since": (
+        "since",
+        "this stance is already recorded from this date",
+    ),
+    "ck_recognition_recognizer_kind": (
+        "recognizer",
+        "only a state, a state-like authority or an IGO recognizes another party",
+    ),
     "ck_recognition_recognized_kind": ("recognized", "only a state or a state-like authority can be recognized"),
     "ck_recognition_not_self": ("recognized", "a party does not recognize itself"),
     "ck_participation_side_only_primary": ("side", "only a direct party has a side"),
     "ck_participation_supporter_supports": ("supports", "a supporter says whom it supports, and only a supporter does"),
     "ck_participation_third_party_capacity": ("capacity", "a third party has a capacity, and only a third party does"),
     "ck_participation_not_supporting_self": ("supports", "a party does not support itself"),
-    "ck_party_status_only_for_states": ("recognition_status", "only states and state-like authorities have a recognition status"),
+    "ck_party_status_only_for_states": (
+        "recognition_status",
+        "only states and state-like authorities have a recognition status",
+    ),
 }
 
 _SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")

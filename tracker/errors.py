@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db
@@ -13,7 +14,7 @@ def _wants_json() -> bool:
     return best == "application/json" or request.path.startswith("/api/")
 
 
-def handle_http_error(error: HTTPException) -> tuple[object, int]:
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     """Render the status with its description."""
     code = error.code or 500
     if code == 413:
@@ -24,7 +25,7 @@ def handle_http_error(error: HTTPException) -> tuple[object, int]:
     return render_template("error.html", error=error), code
 
 
-def handle_unexpected(error: Exception) -> tuple[object, int]:
+def handle_unexpected(error: Exception) -> ResponseReturnValue:
     """Roll the session back so no half-written record survives, then answer 500."""
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     db.session.rollback()

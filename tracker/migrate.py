@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+
+from tracker import paths
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 # Alembic (with Mako and Pygments) is imported only when a migration command runs, so a
 # serving process does not carry it.
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 db_cli = AppGroup("db", help="Apply and write schema migrations (Alembic).")
 
@@ -26,10 +25,8 @@ def alembic_config(app: Flask | None = None) -> AlembicConfig:
     from alembic.config import Config as AlembicConfig
 
     app = app or current_app
-    cfg = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
-    cfg.set_main_option(
-        "script_location", app.config.get("MIGRATIONS_DIR", str(PROJECT_ROOT / "migrations"))
-    )
+    cfg = AlembicConfig(str(paths.top_level("alembic.ini")))
+    cfg.set_main_option("script_location", app.config.get("MIGRATIONS_DIR", str(paths.top_level("migrations"))))
     cfg.attributes["engine"] = app.extensions["sqlalchemy"].engine
     return cfg
 

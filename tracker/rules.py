@@ -168,7 +168,13 @@ def source(citation: object, link: object) -> tuple[str, str | None]:
 
 
 def participation_shape(
-    role: Role, *, supports: object, support_kinds: list, capacity: object, leverage: object, motives: list,
+    role: Role,
+    *,
+    supports: object,
+    support_kinds: list,
+    capacity: object,
+    leverage: object,
+    motives: list,
     side: Side | None = None,
 ) -> None:
     """What a role must and must not carry: a direct party may have a side; a supporter says
@@ -257,7 +263,9 @@ def cameo_code(value: object, kind: ActivityType | None) -> str | None:
     return code
 
 
-def incentive_applies(kind: ActivityType | None, incentive: Incentive | None, *, outside_initiator: bool = True) -> None:
+def incentive_applies(
+    kind: ActivityType | None, incentive: Incentive | None, *, outside_initiator: bool = True
+) -> None:
     """When an activity may carry a carrot or a stick: never a statement, however harsh;
     fighting or a deployment only when an outside party (not a direct party) does it to
     coerce. Raises :class:`FieldError` on ``incentive``."""

@@ -56,9 +56,7 @@ def create_all(session: Session, objs: list[Any]) -> list[Any]:
     return objs
 
 
-def update(
-    session: Session, obj: Any, apply: Callable[[Any], None], *, version: int | None
-) -> Any:
+def update(session: Session, obj: Any, apply: Callable[[Any], None], *, version: int | None) -> Any:
     """Change ``obj`` with ``apply(obj)`` if ``version`` is still current; audit the change."""
     before = audit.snapshot(obj)
     current = getattr(obj, "version", None)  # a user has no version

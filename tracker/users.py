@@ -34,7 +34,9 @@ def update_user(session: Session, user: User, data: UserInput, *, by: User | Non
     data = data.checked()
     if by is not None and user.id == by.id and (data.role != user.role or not data.active):
         raise FieldError("role", "you cannot remove your own admin rights or deactivate yourself")
-    if data.email != user.email and session.scalar(sa.select(User.id).where(User.email == data.email, User.id != user.id)):
+    if data.email != user.email and session.scalar(
+        sa.select(User.id).where(User.email == data.email, User.id != user.id)
+    ):
         raise FieldError("email", f"a user with the e-mail {data.email} already exists")
 
     def apply(target: User) -> None:

@@ -15,21 +15,26 @@ def url_with(**changes: Any) -> str:
 
     The one place that builds links which keep a list's filters and paging.
     """
-    args: dict[str, Any] = {**request.view_args, **request.args.to_dict(flat=False)}
+    args: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
     args.update(changes)
-    return url_for(request.endpoint, **{k: v for k, v in args.items() if v is not None})
+    return url_for(request.endpoint or "conflicts.index", **{k: v for k, v in args.items() if v is not None})
 
 
 def url_without(name: str, value: str | None = None, anchor: str | None = None) -> str:
     """The current page's URL without the query argument ``name`` (or only its ``value``),
     and back on its first page."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     if value is None:
         args.pop(name, None)
     else:
         args[name] = [v for v in args.get(name, []) if v != value]
     args.pop("page", None)
-    return url_for(request.endpoint, **(request.view_args or {}), **{k: v for k, v in args.items() if v}, _anchor=anchor)
+    return url_for(
+        request.endpoint or "conflicts.index",
+        **(request.view_args or {}),
+        **{k: v for k, v in args.items() if v},
+        _anchor=anchor,
+    )
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
@@ -42,8 +47,8 @@ def init_app(app: Flask) -> None:
     from tracker.activities import views as activities
     from tracker.auth import access
     from tracker.auth import views as auth
-    from tracker.conflicts import editing  # noqa: F401  (adds the editing routes to the blueprint)
-    from tracker.conflicts import views as conflicts
+    from tracker.conflicts import blueprint as conflicts
+    from tracker.conflicts import editing, views  # the routes of the conflict blueprint
     from tracker.dashboards import views as dashboards
     from tracker.exports import views as exports
     from tracker.history import views as history
@@ -52,11 +57,12 @@ def init_app(app: Flask) -> None:
     from tracker.parties import views as parties
     from tracker.search import views as search
 
+    del editing, views  # imported for the routes they add
     access.init_app(app)
     for area in (auth, conflicts, dashboards, exports, imports, parties, participations, activities, history, search):
         app.register_blueprint(area.bp)
     app.add_template_filter(format_partial_date, "partial_date")
-    app.add_template_global(vocab, "vocab")
+    app.jinja_env.globals["vocab"] = vocab
     app.add_template_global(cameo.codes, "cameo_codes")
     app.add_template_global(url_with)
     app.add_template_global(url_without)

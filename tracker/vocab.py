@@ -8,20 +8,29 @@ A key never changes meaning; new keys arrive through a migration.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Self
 
 
 class Vocab(StrEnum):
     """A codebook vocabulary: a ``StrEnum`` whose members carry a label (and a CAMEO code)."""
 
+    _value_: str
     label: str
     cameo: str | None
 
-    def __new__(cls, key: str, label: str, cameo: str | None = None) -> Vocab:
-        member = str.__new__(cls, key)
-        member._value_ = key
-        member.label = label
-        member.cameo = cameo
-        return member
+    if TYPE_CHECKING:  # to a type checker, a member is its key (made from it alone: Track("1"))
+
+        @property
+        def value(self) -> str: ...
+
+    else:
+
+        def __new__(cls, key: str, label: str, cameo: str | None = None) -> Vocab:
+            member = str.__new__(cls, key)
+            member._value_ = key
+            member.label = label
+            member.cameo = cameo
+            return member
 
     @classmethod
     def keys(cls) -> list[str]:
@@ -34,7 +43,7 @@ class Vocab(StrEnum):
         return [(m.value, m.label) for m in cls]
 
     @classmethod
-    def parse(cls, key: str) -> Vocab:
+    def parse(cls, key: str) -> Self:
         """The member for ``key``; ``ValueError`` naming the allowed keys otherwise."""
         try:
             return cls(key)
@@ -170,9 +179,7 @@ class ActivityType(Vocab):
 CONTEXT_TYPES = frozenset({ActivityType.MILITARY_ACTION, ActivityType.PEACEKEEPING})
 
 #: Activity types that are words, however harsh: they never carry an incentive.
-STATEMENT_TYPES = frozenset(
-    {ActivityType.STATEMENT, ActivityType.CONDEMNATION, ActivityType.DEMAND_PROTEST}
-)
+STATEMENT_TYPES = frozenset({ActivityType.STATEMENT, ActivityType.CONDEMNATION, ActivityType.DEMAND_PROTEST})
 
 
 class Track(Vocab):

@@ -102,7 +102,11 @@ class ActivityFilter:
     def chips(self, parties: dict[int, str]) -> list[tuple[str, str, str]]:
         """Each value the filter applies as ``(query argument, value, label)``, for the
         removable chips above the timeline (``parties``: names by id)."""
-        out = [(name, v.value, f"{VOCAB_LABELS.get(name, name.title())}: {v.label}") for name, values in self.vocab.items() for v in values]
+        out = [
+            (name, v.value, f"{VOCAB_LABELS.get(name, name.title())}: {v.label}")
+            for name, values in self.vocab.items()
+            for v in values
+        ]
         out += [("party", str(pid), f"Party: {parties.get(pid, pid)}") for pid in self.party_ids]
         if self.date_from:
             out.append(("from", "", f"From {self.raw_from}"))

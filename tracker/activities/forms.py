@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from wtforms import BooleanField, FieldList, Form, FormField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
@@ -16,12 +16,14 @@ from tracker.vocab import (
     ActivityPartyRole,
     ActivityType,
     Effect,
-    Form as FormOfInteraction,
     Incentive,
     OfficialLevel,
     Purpose,
     Scope,
     Track,
+)
+from tracker.vocab import (
+    Form as FormOfInteraction,
 )
 
 #: Rows a new form shows (the page's "Add a party" and "Add a source" buttons add more).
@@ -52,11 +54,16 @@ class ActivityForm(InputForm):
     input_type = ActivityInput
 
     date = partial_date_field("Date")
-    end_date = partial_date_field("End date", required=False, end=True, description="For events that ran over several days.")
+    end_date = partial_date_field(
+        "End date", required=False, end=True, description="For events that ran over several days."
+    )
     type = vocab_field(ActivityType, "Type of activity")
     cameo_code = text_field(
-        "CAMEO code", "cameo_code", description="Empty: the type's own code. Or a finer code of the 312, "
-        "leading zeros kept (0311, 0871).", inputmode="numeric", list="cameo-codes",
+        "CAMEO code",
+        "cameo_code",
+        description="Empty: the type's own code. Or a finer code of the 312, leading zeros kept (0311, 0871).",
+        inputmode="numeric",
+        list="cameo-codes",
     )
     track = vocab_field(
         Track,
@@ -65,11 +72,22 @@ class ActivityForm(InputForm):
         "or an NGO mediating between official parties. 2: unofficial.",
     )
     scope = vocab_field(Scope, "Scope", description="Between two states, several, a region, or globally through IGOs.")
-    official_level = vocab_field(OfficialLevel, "Official level", description="The highest level present; raising it signals commitment.")
-    form = vocab_field(FormOfInteraction, "Form", description="Written, formal meeting, informal conversation, or a mix.")
-    purpose = vocab_field(Purpose, "Purpose", description="Coercing, persuading, adjusting the relationship, or reaching an agreement.")
+    official_level = vocab_field(
+        OfficialLevel, "Official level", description="The highest level present; raising it signals commitment."
+    )
+    form = vocab_field(
+        FormOfInteraction, "Form", description="Written, formal meeting, informal conversation, or a mix."
+    )
+    purpose = vocab_field(
+        Purpose, "Purpose", description="Coercing, persuading, adjusting the relationship, or reaching an agreement."
+    )
     effect = vocab_field(Effect, "Effect on the conflict")
-    incentive = vocab_field(Incentive, "Incentive", required=False, description="Carrot (aid, trade, arms sales) or stick (sanctions, expulsion, force).")
+    incentive = vocab_field(
+        Incentive,
+        "Incentive",
+        required=False,
+        description="Carrot (aid, trade, arms sales) or stick (sanctions, expulsion, force).",
+    )
     title = text_field("Title", "title", required=True)
     description = text_field("Description", "description", area=True)
     parties = FieldList(FormField(PartyLinkForm), min_entries=PARTY_ROWS, max_entries=30)
@@ -82,13 +100,13 @@ class ActivityForm(InputForm):
     submit = SubmitField("Save activity")
     save_and_add = SubmitField("Save and add another")
 
-    party_choices: list[tuple[int, str]] = []
+    party_choices: list[tuple[int, str]]  # set per form by set_party_choices
 
     def set_party_choices(self, choices: list[tuple[int, str]]) -> None:
         """The parties every row offers (kept, for rows added later)."""
         self.party_choices = choices
         for row in self.parties:
-            row.party.choices = [(0, "Choose a party…"), *choices]
+            cast(SelectField, row.party).choices = [(0, "Choose a party…"), *choices]
 
     def _party_rows(self) -> list[int]:
         return [i for i, row in enumerate(self.parties) if row.party.data]
@@ -99,8 +117,12 @@ class ActivityForm(InputForm):
     def raw(self) -> dict[str, Any]:
         """The entries as the activity input reads them (empty rows left out)."""
         raw = {name: self[name].data for name in FIELDS if name not in ("parties", "sources")}
-        raw["parties"] = [{"party": self.parties[i].party.data, "role": self.parties[i].role.data} for i in self._party_rows()]
-        raw["sources"] = [{"citation": self.sources[i].citation.data, "url": self.sources[i].url.data} for i in self._source_rows()]
+        raw["parties"] = [
+            {"party": self.parties[i].party.data, "role": self.parties[i].role.data} for i in self._party_rows()
+        ]
+        raw["sources"] = [
+            {"citation": self.sources[i].citation.data, "url": self.sources[i].url.data} for i in self._source_rows()
+        ]
         return raw
 
     def locate(self, path: str) -> str:
@@ -111,8 +133,12 @@ class ActivityForm(InputForm):
         index, _, tail = rest.partition("/")
         return "/".join(filter(None, (head, str(rows()[int(index)]), tail)))
 
-    def validate_parties(self, field) -> None:  # noqa: ANN001
-        known = {pid for pid, _ in self.parties[0].party.choices} if len(self.parties) else set()
+    def validate_parties(self, field) -> None:
+        known = (
+            {choice[0] for choice in cast(list, cast(SelectField, self.parties[0].party).choices)}
+            if len(self.parties)
+            else set()
+        )
         for row in field:
             if row.party.data and row.party.data not in known:
                 row.party.errors = [*row.party.errors, "No such party."]
@@ -122,4 +148,3 @@ class ActivityForm(InputForm):
                 row.party.errors = [*row.party.errors, "Choose the party that had this role."]
         if any(row.errors for row in field):
             raise ValidationError("Check the parties marked below.")
-

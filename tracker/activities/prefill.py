@@ -14,7 +14,19 @@ from tracker.models import Activity
 from tracker.rules import format_partial_date
 
 #: The single-valued fields a new entry starts from.
-CARRIED = ("date", "end_date", "type", "cameo_code", "track", "scope", "official_level", "form", "purpose", "effect", "incentive")
+CARRIED = (
+    "date",
+    "end_date",
+    "type",
+    "cameo_code",
+    "track",
+    "scope",
+    "official_level",
+    "form",
+    "purpose",
+    "effect",
+    "incentive",
+)
 
 
 def from_submitted(form: ActivityForm, data: MultiDict) -> dict[str, Any]:
@@ -69,8 +81,8 @@ def fill(form: ActivityForm, args: MultiDict) -> None:
     rows_for(form, len(links), len(sources))
     for row, (pid, role) in zip(form.parties, links, strict=False):
         row.party.data, row.role.data = pid, role
-    for row, (citation, link) in zip(form.sources, sources, strict=False):
-        row.citation.data, row.url.data = citation, link
+    for source_row, (citation, link) in zip(form.sources, sources, strict=False):
+        source_row.citation.data, source_row.url.data = citation, link
 
 
 def carried(args: MultiDict) -> bool:

@@ -19,7 +19,7 @@ from tracker.models import Activity, ActivityParty, Conflict, Participation, Par
 from tracker.rules import FieldError
 from tracker.vocab import ActivityPartyRole, Capacity, Role
 
-__all__ = ["COLUMNS", "ActivityInput", "create_activity", "create_activities", "update_activity", "delete_activity"]
+__all__ = ["COLUMNS", "ActivityInput", "create_activities", "create_activity", "delete_activity", "update_activity"]
 
 Links = list[tuple[int, ActivityPartyRole]]
 
@@ -71,7 +71,9 @@ class _Context:
     def __init__(self, session: Session, conflict: Conflict, party_ids: set[int]) -> None:
         self.session = session
         self.conflict = conflict
-        self.parties = {p.id: p for p in session.scalars(sa.select(Party).where(Party.id.in_(party_ids)))} if party_ids else {}
+        self.parties = (
+            {p.id: p for p in session.scalars(sa.select(Party).where(Party.id.in_(party_ids)))} if party_ids else {}
+        )
         self.involved = involved_party_ids(session, conflict)
         self.direct = _direct_party_ids(session, conflict)
 
@@ -127,13 +129,16 @@ def _fill(activity: Activity, data: ActivityInput, links: Links, parties: dict[i
     # Parties and sources are compared as sets: putting them in another order changes nothing.
     if {(link.party_id, link.role) for link in activity.parties} != set(links):
         activity.parties = [
-            ActivityParty(party=parties[pid], party_id=pid, role=role, position=i) for i, (pid, role) in enumerate(links)
+            ActivityParty(party=parties[pid], party_id=pid, role=role, position=i)
+            for i, (pid, role) in enumerate(links)
         ]
     if {(s.citation, s.url) for s in activity.sources} != set(data.source_pairs()):
         activity.sources = [Source(citation=c, url=u, position=i) for i, (c, u) in enumerate(data.source_pairs())]
 
 
-def _new(conflict: Conflict, data: ActivityInput, links: Links, parties: dict[int, Party], recorded_by: int | None) -> Activity:
+def _new(
+    conflict: Conflict, data: ActivityInput, links: Links, parties: dict[int, Party], recorded_by: int | None
+) -> Activity:
     activity = Activity(conflict_id=conflict.id, recorded_by_id=recorded_by, parties=[], sources=[])
     _fill(activity, data, links, parties)
     return activity
@@ -145,7 +150,9 @@ def create_activity(
 ) -> Activity:  # fmt: skip
     """Record a new activity on the conflict's timeline."""
     try:
-        return create_activities(session, conflict, [data], recorded_by=recorded_by, add_missing_parties=add_missing_parties)[0]
+        return create_activities(
+            session, conflict, [data], recorded_by=recorded_by, add_missing_parties=add_missing_parties
+        )[0]
     except ItemError as error:
         raise error.error from None
 
@@ -167,7 +174,9 @@ def create_activities(
     known = _duplicates(session, conflict, set(keys))
     for i, key in enumerate(keys):
         if key in known or key in keys[:i]:
-            raise ItemError(i, FieldError("title", DUPLICATE if key in known else "the same date, type and title are given twice"))
+            raise ItemError(
+                i, FieldError("title", DUPLICATE if key in known else "the same date, type and title are given twice")
+            )
     context = _Context(session, conflict, {pid for item in links for pid, _ in item})
     missing: list[int] = []
     for i, (data, item) in enumerate(zip(checked, links, strict=True)):
@@ -176,7 +185,9 @@ def create_activities(
         except rules.RuleError as error:
             raise ItemError(i, error) from None
     add_observers(session, conflict, missing)
-    created = [_new(conflict, data, item, context.parties, recorded_by) for data, item in zip(checked, links, strict=True)]
+    created = [
+        _new(conflict, data, item, context.parties, recorded_by) for data, item in zip(checked, links, strict=True)
+    ]
     for start in range(0, len(created), batch):
         saving.create_all(session, created[start : start + batch])
     return created

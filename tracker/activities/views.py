@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from tracker.activities import prefill, service
 from tracker.activities.forms import ActivityForm
 from tracker.auth.access import can_delete, requires
-from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
+from tracker.lookups import conflict_or_404
 from tracker.models import Activity, Conflict, Participation, Party
 
 bp = Blueprint("activities", __name__)
+
 
 def activity_or_404(activity_id: int) -> Activity:
     activity = service.load_for_edit(db.session, activity_id)
@@ -29,9 +30,13 @@ def activity_or_404(activity_id: int) -> Activity:
 def _party_choices(conflict: Conflict) -> list[tuple[int, str]]:
     """The conflict's parties first, then every other party."""
     rows = db.session.execute(
-        sa.select(Party.id, Party.name, sa.exists().where(
-            Participation.party_id == Party.id, Participation.conflict_id == conflict.id
-        ).label("involved")).order_by(Party.name)
+        sa.select(
+            Party.id,
+            Party.name,
+            sa.exists()
+            .where(Participation.party_id == Party.id, Participation.conflict_id == conflict.id)
+            .label("involved"),
+        ).order_by(Party.name)
     ).all()
     return [(pid, name) for pid, name, involved in rows if involved] + [
         (pid, f"{name} (not yet in this conflict)") for pid, name, involved in rows if not involved
@@ -46,7 +51,9 @@ def _form(conflict: Conflict, **kwargs: object) -> ActivityForm:
 
 def _saved_message(what: str, activity: Activity) -> Markup:
     """The message after saving, linking to the record saved (its title escaped)."""
-    return Markup('{}: <a href="{}">{}</a>.').format(what, url_for("activities.detail", activity_id=activity.id), activity.title)
+    return Markup('{}: <a href="{}">{}</a>.').format(
+        what, url_for("activities.detail", activity_id=activity.id), activity.title
+    )
 
 
 @bp.get("/activities/<int:activity_id>/duplicate")
@@ -54,7 +61,9 @@ def _saved_message(what: str, activity: Activity) -> Markup:
 def duplicate(activity_id: int) -> Response:
     """A new activity of the same conflict that starts as a copy of this one."""
     activity = activity_or_404(activity_id)
-    return redirect(url_for("activities.new", slug=activity.conflict.slug, **prefill.from_activity(activity), _anchor="title"))
+    return redirect(
+        url_for("activities.new", slug=activity.conflict.slug, **prefill.from_activity(activity), _anchor="title")
+    )
 
 
 @bp.get("/activities/<int:activity_id>")
@@ -85,8 +94,12 @@ def new(slug: str) -> str | Response:
         return url_for("activities.detail", activity_id=saved[0].id)
 
     return submit(form, save, done=lambda: _saved_message("Activity recorded", saved[0])) or render_template(
-        "activities/form.html", form=form, conflict=conflict, title=f"New activity: {conflict.name}",
-        cancel_url=url_for("conflicts.detail", slug=slug), carried=carried,
+        "activities/form.html",
+        form=form,
+        conflict=conflict,
+        title=f"New activity: {conflict.name}",
+        cancel_url=url_for("conflicts.detail", slug=slug),
+        carried=carried,
     )
 
 
@@ -102,17 +115,24 @@ def edit(activity_id: int) -> str | Response:
         prefill.rows_for(form, len(activity.parties), len(activity.sources))  # every link shown, one spare row
         for row, link in zip(form.parties, activity.parties, strict=False):
             row.party.data, row.role.data = link.party_id, link.role.value
-        for row, source in zip(form.sources, activity.sources, strict=False):
-            row.citation.data, row.url.data = source.citation, source.url
+        for source_row, source in zip(form.sources, activity.sources, strict=False):
+            source_row.citation.data, source_row.url.data = source.citation, source.url
 
     def save() -> str:
         service.update_activity(
-            db.session, activity, form.parsed, version=form.version.data, add_missing_parties=form.add_missing_parties.data
+            db.session,
+            activity,
+            form.parsed,
+            version=form.version.data,
+            add_missing_parties=form.add_missing_parties.data,
         )
         return url_for("activities.detail", activity_id=activity_id)
 
     return submit(form, save, done=lambda: _saved_message("Activity saved", activity)) or render_template(
-        "activities/form.html", form=form, conflict=conflict, title=f"Edit activity: {activity.title}",
+        "activities/form.html",
+        form=form,
+        conflict=conflict,
+        title=f"Edit activity: {activity.title}",
         cancel_url=url_for("activities.detail", activity_id=activity_id),
     )
 

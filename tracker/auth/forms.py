@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from tracker.forms.validators import rule
 from tracker import rules
 from tracker.forms.inputs import InputForm
+from tracker.forms.validators import rule
 from tracker.inputs.records import UserInput
 from tracker.vocab import UserRole
 

@@ -27,10 +27,10 @@ def login() -> str | Response:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
-        if user is not None and user.active and verify_password(user, form.password.data):
+        if user is not None and user.active and verify_password(user, form.password.data or ""):
             login_user(user)
             target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("conflicts.index"))
+            return redirect(target if target and is_safe_next(target) else url_for("conflicts.index"))
         form.password.errors = ["Unknown e-mail or wrong password (or the account is deactivated)."]
     return render_template("auth/login.html", form=form)
 
@@ -42,8 +42,9 @@ def logout() -> Response:
         abort(400, description="The sign-out form was not valid; please try again.")
     if current_user.is_authenticated:
         user = db.session.get(User, current_user.id)
-        user.session_epoch += 1
-        db.session.commit()
+        if user is not None:
+            user.session_epoch += 1
+            db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -54,15 +55,15 @@ def change_password() -> str | Response:
     """Each user changes their own password; every other session of theirs ends."""
     if not current_user.is_authenticated:
         abort(401)
-    user = db.session.get(User, current_user.id)
+    user = db.session.get(User, current_user.id) or abort(401)
     form = PasswordForm()
 
     def save() -> str:
-        if not verify_password(user, form.current.data):
+        if not verify_password(user, form.current.data or ""):
             raise FieldError("current", "this is not your current password")
-        if verify_password(user, form.password.data):
+        if verify_password(user, form.password.data or ""):
             raise FieldError("password", "choose a password other than the current one")
-        change_password_of(db.session, user, form.password.data)
+        change_password_of(db.session, user, form.password.data or "")
         return url_for("conflicts.index")
 
     response = submit(form, save, done="Your password is changed; your other sessions have ended.")
@@ -102,7 +103,7 @@ def new_user() -> str | Response:
     form = NewUserForm()
 
     def save() -> str:
-        create_user(db.session, form.parsed, password=form.password.data)
+        create_user(db.session, form.parsed, password=form.password.data or "")
         return url_for("auth.users")
 
     return submit(form, save, done="User created.") or render_template(
@@ -122,5 +123,10 @@ def edit_user(user_id: int) -> str | Response:
         return url_for("auth.users")
 
     return submit(form, save, done="User saved.") or render_template(
-        "admin/user.html", form=form, user=user, reset=ConfirmForm(), title=f"User {user.email}", cancel_url=url_for("auth.users")
+        "admin/user.html",
+        form=form,
+        user=user,
+        reset=ConfirmForm(),
+        title=f"User {user.email}",
+        cancel_url=url_for("auth.users"),
     )

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, render_template, url_for
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
 from tracker.conflicts import service
+from tracker.conflicts.blueprint import bp
 from tracker.conflicts.forms import ConflictForm, NewConflictForm, PhaseForm
-from tracker.conflicts.views import bp
 from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
-from tracker.rules import format_partial_date
+from tracker.lookups import conflict_or_404
 from tracker.models import Conflict, PhaseChange
-
-
-def conflict_or_404(slug: str) -> Conflict:
-    """The conflict under ``slug``, or a 404 page."""
-    conflict = db.session.scalars(sa.select(Conflict).where(Conflict.slug == slug)).one_or_none()
-    if conflict is None:
-        abort(404, description=f"No conflict is recorded under {slug!r}.")
-    return conflict
-
+from tracker.rules import format_partial_date
 
 _DATES = ("start_date", "end_date")
 
@@ -96,7 +87,7 @@ def phase_or_404(phase_id: int) -> PhaseChange:
 def edit_phase(phase_id: int) -> str | Response:
     """Correct a phase change: its phase, date or note."""
     change = phase_or_404(phase_id)
-    conflict = db.session.get(Conflict, change.conflict_id)
+    conflict = db.session.get_one(Conflict, change.conflict_id)
     form = PhaseForm(obj=change)
     if not form.is_submitted():
         form.version.data = change.version
@@ -117,7 +108,7 @@ def edit_phase(phase_id: int) -> str | Response:
 def delete_phase(phase_id: int) -> Response | tuple[str, int]:
     """Confirm, then delete a phase change."""
     change = phase_or_404(phase_id)
-    conflict = db.session.get(Conflict, change.conflict_id)
+    conflict = db.session.get_one(Conflict, change.conflict_id)
 
     def remove() -> str:
         service.delete_phase(db.session, change)

@@ -22,7 +22,11 @@ class ConflictForm(InputForm):
         required=True,
         description="Lower-case letters, digits and hyphens, e.g. camp-david.",
     )
-    type = vocab_field(ConflictType, "Type", description="Interstate, intrastate, secessionist, self-determination or internationalized intrastate.")
+    type = vocab_field(
+        ConflictType,
+        "Type",
+        description="Interstate, intrastate, secessionist, self-determination or internationalized intrastate.",
+    )
     region = text_field("Region", "region", required=True)
     start_date = partial_date_field("Start date")
     end_date = partial_date_field(
@@ -35,7 +39,7 @@ class ConflictForm(InputForm):
     version = version_field()
     submit = SubmitField("Save conflict")
 
-    def validate_slug(self, field) -> None:  # noqa: ANN001
+    def validate_slug(self, field) -> None:
         rule(rules.slug)(self, field)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +23,7 @@ class RecognitionMatrix:
         return rec.status if rec else None
 
 
-def build(parties: list[Party], recognitions: list[Recognition], as_of: date) -> RecognitionMatrix:
+def build(parties: Sequence[Party], recognitions: Sequence[Recognition], as_of: date) -> RecognitionMatrix:
     """The matrix of ``recognitions`` (oldest first) among the recognizable ``parties``.
 
     A stance is in force from its ``since`` to its ``until`` (inclusive); the latest one
@@ -32,6 +33,11 @@ def build(parties: list[Party], recognitions: list[Recognition], as_of: date) ->
     ids = {p.id for p in members}
     cells: dict[int, dict[int, Recognition]] = {}
     for rec in recognitions:
-        if rec.recognizer_id in ids and rec.recognized_id in ids and rec.since <= as_of and (rec.until is None or rec.until >= as_of):
+        if (
+            rec.recognizer_id in ids
+            and rec.recognized_id in ids
+            and rec.since <= as_of
+            and (rec.until is None or rec.until >= as_of)
+        ):
             cells.setdefault(rec.recognizer_id, {})[rec.recognized_id] = rec
     return RecognitionMatrix(as_of=as_of, parties=members, cells=cells)

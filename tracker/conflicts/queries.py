@@ -6,10 +6,13 @@ the CSV exports and the JSON API.
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.models import Activity, ActivityParty, ActivityTally, Conflict, Participation, PhaseChange
+from tracker.vocab import Role
 
 
 def current_phase_column() -> sa.ScalarSelect:
@@ -37,7 +40,12 @@ def conflict_overview() -> sa.Select:
         .correlate(Conflict)
         .scalar_subquery()
     )
-    last = sa.select(sa.func.max(Activity.date)).where(Activity.conflict_id == Conflict.id).correlate(Conflict).scalar_subquery()
+    last = (
+        sa.select(sa.func.max(Activity.date))
+        .where(Activity.conflict_id == Conflict.id)
+        .correlate(Conflict)
+        .scalar_subquery()
+    )
     return sa.select(
         Conflict,
         current_phase_column().label("phase"),
@@ -77,3 +85,11 @@ def timeline(conflict_id: int, *, newest_first: bool = False) -> sa.Select:
         )
         .order_by(*order)
     )
+
+
+def group_by_role(participations: list[Participation]) -> dict[Role, list[Participation]]:
+    """Participations per role, in codebook order, each list by party name."""
+    grouped: dict[Role, list[Participation]] = {role: [] for role in Role}
+    for p in sorted(participations, key=lambda p: (p.party.name, p.since or date.min)):
+        grouped[p.role].append(p)
+    return grouped

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import saving
+from tracker.inputs.records import ConflictInput, PhaseInput
 from tracker.models import Activity, Conflict, Participation, PhaseChange
 from tracker.rules import FieldError
-from tracker.inputs.records import ConflictInput, PhaseInput
+
 
 def _check_unique(session: Session, values: dict[str, Any], exclude_id: int | None) -> None:
     saving.ensure_unique(session, Conflict.slug, values["slug"], exclude_id=exclude_id, field="slug")
@@ -64,8 +65,11 @@ def delete_phase(session: Session, change: PhaseChange) -> None:
 
 def dependents(session: Session, conflict: Conflict) -> dict[str, int]:
     """What deleting the conflict would delete with it."""
+
     def count(model: Any) -> int:
-        return session.scalar(sa.select(sa.func.count()).select_from(model).where(model.conflict_id == conflict.id))
+        return (
+            session.scalar(sa.select(sa.func.count()).select_from(model).where(model.conflict_id == conflict.id)) or 0
+        )
 
     return {
         "phase changes": count(PhaseChange),

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from tracker.activities.filters import ActivityFilter
 from tracker.auth.access import requires
 from tracker.conflicts import queries
+from tracker.conflicts.blueprint import bp
 from tracker.conflicts.matrix import build as build_matrix
+from tracker.conflicts.queries import group_by_role
 from tracker.extensions import db
-from tracker.models import Participation
+from tracker.lookups import conflict_or_404
 from tracker.pagination import paginate
-from tracker.rules import RuleError, partial_date, period_end
 from tracker.parties.queries import recognitions_among
-from tracker.vocab import Role
-
-bp = Blueprint("conflicts", __name__)
-
-
-def group_by_role(participations: list[Participation]) -> dict[Role, list[Participation]]:
-    """Participations per role, in codebook order, each list by party name."""
-    grouped: dict[Role, list[Participation]] = {role: [] for role in Role}
-    for p in sorted(participations, key=lambda p: (p.party.name, p.since or date.min)):
-        grouped[p.role].append(p)
-    return grouped
+from tracker.rules import RuleError, partial_date, period_end
 
 
 @bp.get("/conflicts")  # the path the conflict pages live under answers too
@@ -55,9 +46,7 @@ def _as_of(errors: list[str], conflict_end: date | None) -> date:
 def detail(slug: str) -> str:
     """A conflict's summary, phase history, parties by role, recognition matrix and the
     filtered, paginated timeline (the filter lives in the URL)."""
-    conflict = db.session.scalars(queries.conflict_page(slug)).one_or_none()
-    if conflict is None:
-        abort(404, description=f"No conflict is recorded under {slug!r}.")
+    conflict = conflict_or_404(slug, page=True)
     activity_filter = ActivityFilter.from_args(request.args, db.session)
     newest_first = request.args.get("order") == "newest"
     page = paginate(

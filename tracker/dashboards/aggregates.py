@@ -22,7 +22,18 @@ from tracker.activities.filters import ActivityFilter
 from tracker.dashboards.buckets import Bucketing, choose
 from tracker.dashboards.sources import Source, filtered
 from tracker.models import Activity, Party
-from tracker.vocab import LEVEL_RANK, ActivityType, DatePrecision, Effect, Incentive, OfficialLevel, Purpose, QuadClass, Track, Trend
+from tracker.vocab import (
+    LEVEL_RANK,
+    ActivityType,
+    DatePrecision,
+    Effect,
+    Incentive,
+    OfficialLevel,
+    Purpose,
+    QuadClass,
+    Track,
+    Trend,
+)
 
 
 @dataclass
@@ -49,7 +60,9 @@ def span(session: Session, conflict_id: int, flt: ActivityFilter) -> Span:
     # Scalar subqueries, so each is a walk to one end of the (conflict, date) index.
     first = filtered(conflict_id, flt, sa.func.min(Activity.date)).scalar_subquery()
     last = filtered(conflict_id, flt, sa.func.max(Activity.date)).scalar_subquery()
-    first_rank = filtered(conflict_id, flt, sa.func.max(_PRECISION_RANK)).where(Activity.date == first).scalar_subquery()
+    first_rank = (
+        filtered(conflict_id, flt, sa.func.max(_PRECISION_RANK)).where(Activity.date == first).scalar_subquery()
+    )
     last_rank = filtered(conflict_id, flt, sa.func.max(_PRECISION_RANK)).where(Activity.date == last).scalar_subquery()
     first, last, first_rank, last_rank = session.execute(sa.select(first, last, first_rank, last_rank)).one()
     if first is None:
@@ -129,7 +142,11 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
     """Tracks and incentives per bucket of ``buckets`` (the dashboard's span, so every chart
     over time shares one axis); types, purposes and effects overall: one statement (a
     ``UNION ALL`` of five grouped counts)."""
-    branches = [stmt for name, (_vocab, per_bucket) in _MIX.items() for stmt in src.counts(name, bucketing if per_bucket else None)]
+    branches = [
+        stmt
+        for name, (_vocab, per_bucket) in _MIX.items()
+        for stmt in src.counts(name, bucketing if per_bucket else None)
+    ]
     branches += [*src.counts("cameo_code", bucketing), *src.counts("cameo_code", MONTHS, label="cameo_month")]
     rows = session.execute(sa.union_all(*branches)).all()
     totals: dict[str, dict[str, int]] = {name: {} for name in _MIX}
@@ -139,19 +156,27 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
             per_bucket_rows[row.kind].append(row)
         else:
             totals[row.kind][row.key] = totals[row.kind].get(row.key, 0) + int(row.n)
-    series = {name: _arrange(per_bucket_rows[name], bucketing, buckets, _MIX[name][0].keys()) for name in ("track", "incentive")}
+    series = {
+        name: _arrange(per_bucket_rows[name], bucketing, buckets, _MIX[name][0].keys())
+        for name in ("track", "incentive")
+    }
     return Mix(
         tracks=series["track"],
         incentives=series["incentive"],
         escalation=_escalation(per_bucket_rows["cameo_code"], per_bucket_rows["cameo_month"], bucketing, buckets),
-        **{f"{name}s": [(k, totals[name].get(k, 0)) for k in _MIX[name][0].keys()] for name in ("type", "purpose", "effect")},
+        **{
+            f"{name}s": [(k, totals[name].get(k, 0)) for k in _MIX[name][0].keys()]
+            for name in ("type", "purpose", "effect")
+        },
     )
 
 
 MONTHS = Bucketing("month")
 
 
-def _escalation(rows: list[Any], month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]]) -> Escalation:
+def _escalation(
+    rows: list[Any], month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]]
+) -> Escalation:
     """Grouped counts per CAMEO code, weighted: per bucket of ``buckets`` and per month."""
     table = cameo.codes()
     index = {b: i for i, b in enumerate(buckets)}
@@ -204,9 +229,26 @@ def apply_overrides(escalation: Escalation, overrides: list[Any]) -> None:
     by_month = {o.month: o for o in overrides}
     for month in escalation.months:
         if (o := by_month.pop(month.month, None)) is not None:
-            month.trend, month.set_by, month.set_at, month.note = o.trend, (o.set_by.email if o.set_by else "—"), o.updated_at, o.note
+            month.trend, month.set_by, month.set_at, month.note = (
+                o.trend,
+                (o.set_by.email if o.set_by else "—"),
+                o.updated_at,
+                o.note,
+            )
     for o in by_month.values():
-        escalation.months.append(MonthIndex(o.month, 0, 0.0, 0.0, Trend.UNCHANGED, o.trend, o.set_by.email if o.set_by else "—", o.updated_at, o.note))
+        escalation.months.append(
+            MonthIndex(
+                o.month,
+                0,
+                0.0,
+                0.0,
+                Trend.UNCHANGED,
+                o.trend,
+                o.set_by.email if o.set_by else "—",
+                o.updated_at,
+                o.note,
+            )
+        )
     escalation.months.sort(key=lambda m: m.month)
 
 
@@ -247,7 +289,9 @@ def _party_rows(session: Session, src: Source, bucketing: Bucketing) -> list[Any
     return list(session.execute(stmt))
 
 
-def parties_over_time(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple[int, int]]) -> tuple[Ladder, Swimlanes]:
+def parties_over_time(
+    session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple[int, int]]
+) -> tuple[Ladder, Swimlanes]:
     """The official-level ladder and the swimlanes over ``buckets``, from one grouped statement."""
     rows = _party_rows(session, src, bucketing)
     if not rows:

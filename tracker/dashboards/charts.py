@@ -52,7 +52,9 @@ def nice_max(value: int) -> int:
     return next(int(m * step) for m in (1, 2, 4, 5, 10) if value <= m * step)
 
 
-def stacked_bars(series: Series, colors: dict[str, str], labels: dict[str, str], *, width: int = 760, height: int = 240) -> Chart:
+def stacked_bars(
+    series: Series, colors: dict[str, str], labels: dict[str, str], *, width: int = 760, height: int = 240
+) -> Chart:
     """Vertical bars per bucket, stacked by key in ``series.keys`` order."""
     left, bottom, top = 40, 40, 10
     chart = Chart(width, height, plot_left=left, plot_bottom=height - bottom)
@@ -67,21 +69,32 @@ def stacked_bars(series: Series, colors: dict[str, str], labels: dict[str, str],
     every = max(1, ceil(n / 12))
     for i, label in enumerate(series.labels):
         x = left + i * slot + (slot - bar_w) / 2
-        y = height - bottom
+        y: float = height - bottom
         for key in series.keys:
             count = series.values[key][i]
             if not count:
                 continue
             h = plot_h * count / top_value
             y -= h
-            chart.rects.append(Rect(round(x, 2), round(y, 2), round(bar_w, 2), round(h, 2), colors[key], f"{label} · {labels[key]}: {count}"))
+            chart.rects.append(
+                Rect(
+                    round(x, 2),
+                    round(y, 2),
+                    round(bar_w, 2),
+                    round(h, 2),
+                    colors[key],
+                    f"{label} · {labels[key]}: {count}",
+                )
+            )
         if i % every == 0:
             chart.x_labels.append((round(left + i * slot + slot / 2, 2), label))
     chart.y_ticks = [(round(height - bottom - plot_h * v / top_value, 2), v) for v in (0, top_value // 2, top_value)]
     return chart
 
 
-def phase_bands(chart: Chart, phases: list, bucketing: Bucketing, buckets: list[tuple[int, int]], colors: dict[str, str]) -> None:
+def phase_bands(
+    chart: Chart, phases: list, bucketing: Bucketing, buckets: list[tuple[int, int]], colors: dict[str, str]
+) -> None:
     """The conflict's phases as bands behind the bars of ``chart`` (drawn over ``buckets``):
     each phase from the bucket it began in to the bucket the next began in."""
     if not buckets or not phases:
@@ -95,30 +108,53 @@ def phase_bands(chart: Chart, phases: list, bucketing: Bucketing, buckets: list[
         if start > last or (end is not None and end < first):
             continue
         a = buckets.index(start) if start in buckets else 0
-        b = (buckets.index(end) if end in buckets else (n if end is None or end > last else 0)) if end is not None else n
+        b = (
+            (buckets.index(end) if end in buckets else (n if end is None or end > last else 0))
+            if end is not None
+            else n
+        )
         if b <= a:
             continue
         label = phase.phase.label
         chart.bands.append(Band(round(left + a * slot, 2), round((b - a) * slot, 2), colors[phase.phase.value], label.split(" ")[0] if (b - a) * slot < 60 else label,
                                 f"{label}, from {bucketing.label(start)}"))  # fmt: skip
-    chart.legend = [*chart.legend, *((colors[p.phase.value], f"Phase: {p.phase.label}") for p in {ph.phase: ph for ph in phases}.values())]
+    chart.legend = [
+        *chart.legend,
+        *((colors[p.phase.value], f"Phase: {p.phase.label}") for p in {ph.phase: ph for ph in phases}.values()),
+    ]
 
 
 def horizontal_bars(
-    items: list[tuple[str, int]], colors: dict[str, str], labels: dict[str, str], *, width: int = 420, row: int = 22, left: int = 220
+    items: list[tuple[str, int]],
+    colors: dict[str, str],
+    labels: dict[str, str],
+    *,
+    width: int = 420,
+    row: int = 22,
+    left: int = 220,
 ) -> Chart:
     """One bar per key, longest for the largest count; zero counts keep their row."""
     chart = Chart(width, row * max(1, len(items)) + 10, plot_left=left)
     top_value = max((n for _, n in items), default=0) or 1
     for i, (key, count) in enumerate(items):
         w = (width - left - 40) * count / top_value
-        chart.rects.append(Rect(left, i * row + 4, round(w, 2), row - 8, colors.get(key, "#4D4D4D"), f"{labels[key]}: {count}"))
+        chart.rects.append(
+            Rect(left, i * row + 4, round(w, 2), row - 8, colors.get(key, "#4D4D4D"), f"{labels[key]}: {count}")
+        )
         chart.x_labels.append((i * row + row / 2 + 4, labels[key]))
     return chart
 
 
-def diverging_bars(labels: list[str], values: list[float | None], colors: dict[str, str], *, limit: float = 10.0,
-                   width: int = 760, height: int = 200, what: str = "mean Goldstein weight") -> Chart:
+def diverging_bars(
+    labels: list[str],
+    values: list[float | None],
+    colors: dict[str, str],
+    *,
+    limit: float = 10.0,
+    width: int = 760,
+    height: int = 200,
+    what: str = "mean Goldstein weight",
+) -> Chart:
     """One bar per bucket from a zero line: up for positive values, down for negative, on a
     fixed scale from ``-limit`` to ``limit`` (the Goldstein scale's ends)."""
     left, bottom, top = 40, 40, 10
@@ -137,8 +173,21 @@ def diverging_bars(labels: list[str], values: list[float | None], colors: dict[s
             h = plot_h / 2 * min(abs(value), limit) / limit
             y = zero - h if value > 0 else zero
             fill = colors["cooperative" if value > 0 else "conflictual"]
-            chart.rects.append(Rect(round(left + i * slot + (slot - bar_w) / 2, 2), round(y, 2), round(bar_w, 2), round(h, 2), fill, f"{label} · {what}: {value:+.2f}"))
+            chart.rects.append(
+                Rect(
+                    round(left + i * slot + (slot - bar_w) / 2, 2),
+                    round(y, 2),
+                    round(bar_w, 2),
+                    round(h, 2),
+                    fill,
+                    f"{label} · {what}: {value:+.2f}",
+                )
+            )
         if i % every == 0:
             chart.x_labels.append((round(left + i * slot + slot / 2, 2), label))
-    chart.y_ticks = [(round(zero - plot_h / 2, 2), int(limit)), (round(zero, 2), 0), (round(zero + plot_h / 2, 2), -int(limit))]
+    chart.y_ticks = [
+        (round(zero - plot_h / 2, 2), int(limit)),
+        (round(zero, 2), 0),
+        (round(zero + plot_h / 2, 2), -int(limit)),
+    ]
     return chart

@@ -91,7 +91,9 @@ def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
     # activity once), so the overview does not grow with the number of activities.
     t = ActivityTally
     counted = (t.conflict_id.in_(ids), t.kind == "track")
-    first_month, last_month = session.execute(sa.select(sa.func.min(t.month), sa.func.max(t.month)).where(*counted, t.n > 0)).one()
+    first_month, last_month = session.execute(
+        sa.select(sa.func.min(t.month), sa.func.max(t.month)).where(*counted, t.n > 0)
+    ).one()
     if last_month is None:
         axis = []
     else:
@@ -101,11 +103,15 @@ def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
     volume: dict[int, dict[int, int]] = {}
     if axis:
         for cid, y, n in session.execute(
-            sa.select(t.conflict_id, year, sa.func.sum(t.n)).where(*counted, year >= axis[0]).group_by(t.conflict_id, year)
+            sa.select(t.conflict_id, year, sa.func.sum(t.n))
+            .where(*counted, year >= axis[0])
+            .group_by(t.conflict_id, year)
         ):
             volume.setdefault(cid, {})[int(y)] = int(n)
     mix: dict[int, dict[str, int]] = {}
-    for cid, track, n in session.execute(sa.select(t.conflict_id, t.key, sa.func.sum(t.n)).where(*counted).group_by(t.conflict_id, t.key)):
+    for cid, track, n in session.execute(
+        sa.select(t.conflict_id, t.key, sa.func.sum(t.n)).where(*counted).group_by(t.conflict_id, t.key)
+    ):
         mix.setdefault(cid, {})[Track(track).value] = int(n)
     return axis, [
         Row(r[0], r.phase, r.activity_count, r.last_activity, [volume.get(r[0].id, {}).get(y, 0) for y in axis],

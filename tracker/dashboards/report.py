@@ -38,12 +38,15 @@ def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: b
         return Dashboard(span, empty, empty, [], [], [], agg.Ladder([], [], [], {}), agg.Swimlanes([], [], []),
                          agg.Escalation([], [], [], [], empty))  # fmt: skip
     src = sources.source(conflict_id, flt, tallies=tallies)
+    assert span.last is not None  # a span with a first activity has a last one
     buckets = b.span(b.of(span.first), b.of(span.last))  # one time axis for every chart
     mix = agg.mix(session, src, b, buckets)
     span.count = sum(mix.tracks.totals())
     ladder, lanes = agg.parties_over_time(session, src, b, buckets)
     overrides = session.scalars(
-        sa.select(TrendOverride).where(TrendOverride.conflict_id == conflict_id).options(selectinload(TrendOverride.set_by))
+        sa.select(TrendOverride)
+        .where(TrendOverride.conflict_id == conflict_id)
+        .options(selectinload(TrendOverride.set_by))
     ).all()
     if flt.date_from or flt.date_to:  # the months the filter shows
         low, high = flt.date_from or span.first, flt.date_to or span.last

@@ -24,8 +24,7 @@ import sqlalchemy as sa
 from tracker.activities.filters import ActivityFilter
 from tracker.dashboards.buckets import Bucketing
 from tracker.models import Activity, ActivityParty, ActivityTally, PartyTally
-from tracker.vocab import ACTING_ROLES
-from tracker.vocab import LEVEL_RANK
+from tracker.vocab import ACTING_ROLES, LEVEL_RANK
 
 #: The activity column behind each grouping of the dashboard.
 COLUMNS = {
@@ -67,7 +66,14 @@ class Activities:
         ``kind`` is ``label`` when given (two groupings of one column in one statement)."""
         column = COLUMNS[name]
         bucket, group = _bucket_columns(bucketing, Activity.date)
-        stmt = filtered(self.conflict_id, self.flt, sa.literal(label or name).label("kind"), *bucket, sa.cast(column, sa.String).label("key"), sa.func.count().label("n"))
+        stmt = filtered(
+            self.conflict_id,
+            self.flt,
+            sa.literal(label or name).label("kind"),
+            *bucket,
+            sa.cast(column, sa.String).label("key"),
+            sa.func.count().label("n"),
+        )
         if name == "incentive":
             stmt = stmt.where(column.is_not(None))
         return [stmt.where(*self.extra).group_by(*group, column)]
@@ -115,7 +121,7 @@ class Tallies:
         self.lower = None if start is None else start if start.day == 1 else _next_month(start)
         self.upper = None if end is None else end + timedelta(days=1) if _ends_a_month(end) else end.replace(day=1)
         self.cut: list[Activities] = []
-        last_day = sa.func.coalesce(Activity.end_date, Activity.date)
+        last_day: sa.ColumnElement[date] = sa.func.coalesce(Activity.end_date, Activity.date)
         if start is not None and start.day != 1:
             earliest = (
                 sa.select(sa.func.min(ActivityTally.month))
@@ -123,7 +129,11 @@ class Tallies:
                        ActivityTally.end_month == start.replace(day=1), ActivityTally.n > 0)
                 .scalar_subquery()
             )  # fmt: skip
-            self.cut.append(Activities(conflict_id, flt, (last_day < self.lower, Activity.date >= earliest, Activity.date < self.lower)))
+            self.cut.append(
+                Activities(
+                    conflict_id, flt, (last_day < self.lower, Activity.date >= earliest, Activity.date < self.lower)
+                )
+            )
         if end is not None and not _ends_a_month(end):
             not_counted = (last_day >= self.lower,) if self.cut else ()
             self.cut.append(Activities(conflict_id, flt, (Activity.date >= self.upper, *not_counted)))

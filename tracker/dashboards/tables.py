@@ -7,12 +7,13 @@ the same table with the codebook's labels.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tracker.dashboards.aggregates import Escalation, Ladder, Series, Swimlanes
 from tracker.dashboards.report import Dashboard
 from tracker.vocab import ActivityType, Effect, Incentive, OfficialLevel, Purpose, QuadClass, Track, Trend
 
-Table = tuple[list[str], list[list[object]]]
+Table = tuple[list[str], list[list[Any]]]
 
 
 def _series_table(series: Series, vocab: type, bucket_unit: str) -> Table:
@@ -45,14 +46,30 @@ def _swimlane_table(lanes: Swimlanes, bucket_unit: str) -> Table:
 def _escalation_table(index: Escalation, bucket_unit: str) -> Table:
     header = [bucket_unit, "activities", "goldstein_sum", "goldstein_mean", *[f"quad_{q.value}" for q in QuadClass]]
     rows = [
-        [label, index.counts[i], index.sums[i], "" if index.means[i] is None else index.means[i], *[index.quads.values[q.value][i] for q in QuadClass]]
+        [
+            label,
+            index.counts[i],
+            index.sums[i],
+            "" if index.means[i] is None else index.means[i],
+            *[index.quads.values[q.value][i] for q in QuadClass],
+        ]
         for i, label in enumerate(index.labels)
     ]
     return header, rows
 
 
 def _trend_table(index: Escalation) -> Table:
-    header = ["month", "activities", "goldstein_sum", "goldstein_mean", "computed_trend", "trend", "set_by", "set_at", "note"]
+    header = [
+        "month",
+        "activities",
+        "goldstein_sum",
+        "goldstein_mean",
+        "computed_trend",
+        "trend",
+        "set_by",
+        "set_at",
+        "note",
+    ]
     rows = [
         [m.month.strftime("%Y-%m"), m.count, m.total, m.mean, m.computed.value, m.trend.value, m.set_by or "",
          m.set_at.strftime("%Y-%m-%d %H:%M") if m.set_at else "", m.note]
@@ -67,7 +84,10 @@ TABLES: dict[str, tuple[str, Callable[[Dashboard], Table]]] = {
     "purposes": ("Activities by purpose", lambda d: _counts_table(d.purposes, Purpose, "purpose")),
     "effects": ("Activities by effect", lambda d: _counts_table(d.effects, Effect, "effect")),
     "levels": ("Official-level ladder", lambda d: _ladder_table(d.ladder, d.span.bucketing.unit)),
-    "incentives": ("Carrots and sticks over time", lambda d: _series_table(d.incentives, Incentive, d.span.bucketing.unit)),
+    "incentives": (
+        "Carrots and sticks over time",
+        lambda d: _series_table(d.incentives, Incentive, d.span.bucketing.unit),
+    ),
     "parties": ("Who is active", lambda d: _swimlane_table(d.swimlanes, d.span.bucketing.unit)),
     "escalation": ("Escalation index", lambda d: _escalation_table(d.escalation, d.span.bucketing.unit)),
     "trend": ("Monthly trend", lambda d: _trend_table(d.escalation)),
@@ -89,7 +109,9 @@ def for_page(name: str, table: Table) -> Table:
         vocab = Track if name == "tracks" else Incentive
         return [words[0], *[vocab(k).label for k in header[1:-1]], words[-1]], rows
     if name == "levels":
-        return words, [[party, bucket, OfficialLevel(level).label, _SHIFTS.get(shift, "")] for party, bucket, level, shift in rows]
+        return words, [
+            [party, bucket, OfficialLevel(level).label, _SHIFTS.get(shift, "")] for party, bucket, level, shift in rows
+        ]
     if name in ("types", "purposes", "effects"):  # key, label, count: the label says it
         return [words[0], words[2]], [[label, n] for _key, label, n in rows]
     if name == "escalation":

@@ -33,7 +33,19 @@ import sqlalchemy as sa
 from tracker.models.tally import TALLY_KINDS
 from tracker.vocab import OfficialLevel
 
-ACTIVITY_COLUMNS = ("id", "conflict_id", "date", "end_date", "track", "type", "purpose", "effect", "incentive", "official_level", "cameo_code")
+ACTIVITY_COLUMNS = (
+    "id",
+    "conflict_id",
+    "date",
+    "end_date",
+    "track",
+    "type",
+    "purpose",
+    "effect",
+    "incentive",
+    "official_level",
+    "cameo_code",
+)
 LINK_COLUMNS = ("activity_id", "party_id", "role")
 ACTIVITY_KEY = ("conflict_id", "kind", "month", "end_month", "track", "key")
 PARTY_KEY = ("conflict_id", "month", "end_month", "track", "party_id")
@@ -74,7 +86,8 @@ def _party_counts(rows: str, month: Callable[[str], str], *, rows_are_links: boo
         else f"{rows} AS a JOIN activity_party AS l ON l.activity_id = a.id"
     )
     levels = ", ".join(
-        f"SUM(CASE WHEN a.official_level = '{level.value}' THEN 1 ELSE 0 END) AS n_{level.value}" for level in OfficialLevel
+        f"SUM(CASE WHEN a.official_level = '{level.value}' THEN 1 ELSE 0 END) AS n_{level.value}"
+        for level in OfficialLevel
     )
     start, end = month('a."date"'), month('COALESCE(a.end_date, a."date")')
     return (
@@ -131,6 +144,7 @@ def _row(ref: str, columns: tuple[str, ...]) -> str:
 
 # -- SQLite: row triggers --------------------------------------------------------------
 
+
 def _sqlite_ddl() -> list[str]:
     new_a, old_a = _row("NEW", ACTIVITY_COLUMNS), _row("OLD", ACTIVITY_COLUMNS)
     new_l, old_l = _row("NEW", LINK_COLUMNS), _row("OLD", LINK_COLUMNS)
@@ -160,6 +174,7 @@ def _sqlite_ddl() -> list[str]:
 
 # -- PostgreSQL: statement triggers over transition tables -----------------------------
 
+
 def _pg_function(name: str, branches: dict[str, list[str]], returns: str = "NULL") -> str:
     body = " ".join(
         f"{'IF' if i == 0 else 'ELSIF'} TG_OP = '{op}' THEN " + " ".join(f"{s};" for s in stmts)
@@ -174,30 +189,55 @@ def _pg_function(name: str, branches: dict[str, list[str]], returns: str = "NULL
 def _postgresql_ddl() -> list[str]:
     old_a = _row("OLD", ACTIVITY_COLUMNS)
     return [
-        _pg_function("tally_activity_rows", {
-            "INSERT": _activities_changed("postgresql", "new_rows", +1, links=False),
-            "UPDATE": [*_activities_changed("postgresql", "old_rows", -1, links=True),
-                       *_activities_changed("postgresql", "new_rows", +1, links=True)],
-        }),  # fmt: skip
-        _pg_function("tally_activity_delete", {
-            "DELETE": [_DELETE_LINKS, *_activities_changed("postgresql", old_a, -1, links=False)],
-        }, returns="OLD"),  # fmt: skip
-        _pg_function("tally_party_rows", {
-            "INSERT": _links_changed("postgresql", "new_rows", +1),
-            "UPDATE": [*_links_changed("postgresql", "old_rows", -1), *_links_changed("postgresql", "new_rows", +1)],
-            "DELETE": _links_changed("postgresql", "old_rows", -1),
-        }),  # fmt: skip
-        "CREATE TRIGGER activity_tally_insert AFTER INSERT ON activity REFERENCING NEW TABLE AS new_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION tally_activity_rows()",
-        "CREATE TRIGGER activity_tally_update AFTER UPDATE ON activity REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION tally_activity_rows()",
+        _pg_function(
+            "tally_activity_rows",
+            {
+                "INSERT": _activities_changed("postgresql", "new_rows", +1, links=False),
+                "UPDATE": [
+                    *_activities_changed("postgresql", "old_rows", -1, links=True),
+                    *_activities_changed("postgresql", "new_rows", +1, links=True),
+                ],
+            },
+        ),
+        _pg_function(
+            "tally_activity_delete",
+            {
+                "DELETE": [_DELETE_LINKS, *_activities_changed("postgresql", old_a, -1, links=False)],
+            },
+            returns="OLD",
+        ),
+        _pg_function(
+            "tally_party_rows",
+            {
+                "INSERT": _links_changed("postgresql", "new_rows", +1),
+                "UPDATE": [
+                    *_links_changed("postgresql", "old_rows", -1),
+                    *_links_changed("postgresql", "new_rows", +1),
+                ],
+                "DELETE": _links_changed("postgresql", "old_rows", -1),
+            },
+        ),
+        (
+            "CREATE TRIGGER activity_tally_insert AFTER INSERT ON activity REFERENCING NEW TABLE AS new_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION tally_activity_rows()"
+        ),
+        (
+            "CREATE TRIGGER activity_tally_update AFTER UPDATE ON activity REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION tally_activity_rows()"
+        ),
         "CREATE TRIGGER activity_tally_delete BEFORE DELETE ON activity FOR EACH ROW EXECUTE FUNCTION tally_activity_delete()",
-        "CREATE TRIGGER party_tally_insert AFTER INSERT ON activity_party REFERENCING NEW TABLE AS new_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION tally_party_rows()",
-        "CREATE TRIGGER party_tally_update AFTER UPDATE ON activity_party REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION tally_party_rows()",
-        "CREATE TRIGGER party_tally_delete AFTER DELETE ON activity_party REFERENCING OLD TABLE AS old_rows "
-        "FOR EACH STATEMENT EXECUTE FUNCTION tally_party_rows()",
+        (
+            "CREATE TRIGGER party_tally_insert AFTER INSERT ON activity_party REFERENCING NEW TABLE AS new_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION tally_party_rows()"
+        ),
+        (
+            "CREATE TRIGGER party_tally_update AFTER UPDATE ON activity_party REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION tally_party_rows()"
+        ),
+        (
+            "CREATE TRIGGER party_tally_delete AFTER DELETE ON activity_party REFERENCING OLD TABLE AS old_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION tally_party_rows()"
+        ),
     ]
 
 

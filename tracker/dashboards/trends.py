@@ -23,12 +23,14 @@ class TrendForm(FlaskForm):
     note = text_field("Why", "note", area=True, description="What the analyst saw, for the record.")
     submit = SubmitField("Save trend")
 
-    def validate_month(self, field) -> None:  # noqa: ANN001
+    def validate_month(self, field) -> None:
         if isinstance(field.data, tuple) and field.data[1] != DatePrecision.MONTH:
             raise ValidationError("Give a month, as YYYY-MM.")
 
 
-def set_trend(session: Session, conflict: Conflict, month: date, trend: Trend | None, note: str, *, user_id: int | None) -> TrendOverride | None:
+def set_trend(
+    session: Session, conflict: Conflict, month: date, trend: Trend | None, note: str, *, user_id: int | None
+) -> TrendOverride | None:
     """The analyst's trend for ``month`` (its first day); ``None`` removes it, so the computed
     trend shows again."""
     month = month.replace(day=1)
@@ -40,6 +42,9 @@ def set_trend(session: Session, conflict: Conflict, month: date, trend: Trend | 
             saving.delete(session, existing)
         return None
     if existing is None:
-        return saving.create(session, TrendOverride(conflict_id=conflict.id, month=month, trend=trend, note=note or "", set_by_id=user_id))
+        return saving.create(
+            session,
+            TrendOverride(conflict_id=conflict.id, month=month, trend=trend, note=note or "", set_by_id=user_id),
+        )
     values = {"trend": trend, "note": note or "", "set_by_id": user_id}
     return saving.update_fields(session, existing, values, version=None)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any, cast
+
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.activities.filters import ActivityFilter
 from tracker.auth.access import requires
-from tracker.conflicts import queries as conflict_queries
-from tracker.conflicts.views import group_by_role
+from tracker.conflicts.queries import group_by_role
 from tracker.dashboards import aggregates as agg
 from tracker.dashboards import charts, palette, portfolio, report, tables, trends
-from tracker.forms.handling import submit
 from tracker.exports import csvfile
 from tracker.extensions import db
-from tracker.models import Conflict
-from tracker.vocab import ActivityType, Effect, OfficialLevel, Purpose, QuadClass, Track
+from tracker.forms.handling import submit
+from tracker.lookups import conflict_or_404
+from tracker.vocab import ActivityType, DatePrecision, Effect, OfficialLevel, Purpose, QuadClass, Track
 
 bp = Blueprint("dashboards", __name__)
 
@@ -29,18 +31,11 @@ LABELS = {
 }
 
 
-def _conflict(slug: str) -> Conflict:
-    conflict = db.session.scalars(conflict_queries.conflict_page(slug)).one_or_none()
-    if conflict is None:
-        abort(404, description=f"No conflict is recorded under {slug!r}.")
-    return conflict
-
-
 @bp.get("/conflicts/<slug>/dashboard")
 @requires("read")
 def conflict(slug: str) -> str:
     """The track mix of one conflict, honouring the timeline's filters."""
-    record = _conflict(slug)
+    record = conflict_or_404(slug, page=True)
     flt = ActivityFilter.from_args(request.args, db.session)
     data = report.build(db.session, record.id, flt)
     figures = {
@@ -50,14 +45,18 @@ def conflict(slug: str) -> str:
         "purposes": charts.horizontal_bars(data.purposes, palette.PURPOSE, LABELS["purpose"], width=340, left=170),
         "effects": charts.horizontal_bars(data.effects, palette.EFFECT, LABELS["effect"], width=260, left=100),
         "escalation": charts.diverging_bars(data.escalation.labels, data.escalation.means, palette.WEIGHT),
-        "quads": charts.stacked_bars(data.escalation.quads, palette.QUAD, {q.value: q.label for q in QuadClass}, height=180),
+        "quads": charts.stacked_bars(
+            data.escalation.quads, palette.QUAD, {q.value: q.label for q in QuadClass}, height=180
+        ),
     }
     bucketing = data.span.bucketing
     if data.tracks.buckets:
         charts.phase_bands(figures["tracks"], list(record.phases), bucketing, data.tracks.buckets, palette.PHASE)
     # The timeline of a party in a period, under the dashboard's other filters: the URL is
     # built once and each mark appends its own arguments (one url_for per mark is slow).
-    others = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("party", "from", "to")}
+    others: dict[str, Any] = {
+        k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("party", "from", "to")
+    }
     timeline = url_for("conflicts.detail", slug=slug, **others)
     joiner = "&" if "?" in timeline else "?"
 
@@ -72,7 +71,9 @@ def conflict(slug: str) -> str:
         conflict=record,
         data=data,
         figures=figures,
-        tables={name: (title, tables.for_page(name, tables.table(data, name))) for name, (title, _) in tables.TABLES.items()},
+        tables={
+            name: (title, tables.for_page(name, tables.table(data, name))) for name, (title, _) in tables.TABLES.items()
+        },
         activity_filter=flt,
         errors=flt.errors,
         roles=group_by_role(record.participations),
@@ -88,26 +89,30 @@ def conflict_csv(slug: str, name: str) -> Response:
     """One of the dashboard's aggregates as CSV; a bad filter is a 400 with the reasons."""
     if name not in tables.TABLES:
         abort(404, description=f"No dashboard table is called {name!r}.")
-    record = _conflict(slug)
+    record = conflict_or_404(slug, page=True)
     flt = ActivityFilter.from_args(request.args, db.session)
     if flt.errors:
         abort(400, description=" ".join(flt.errors))
     header, rows = tables.table(report.build(db.session, record.id, flt), name)
-    return csvfile.response(header, rows, csvfile.filename(record.slug, f"dashboard-{name}"), bom=request.args.get("bom") == "1")
+    return csvfile.response(
+        header, rows, csvfile.filename(record.slug, f"dashboard-{name}"), bom=request.args.get("bom") == "1"
+    )
 
 
 @bp.route("/conflicts/<slug>/trend", methods=["GET", "POST"])
 @requires("edit")
 def trend(slug: str) -> str | Response:
     """Set (or clear) an analyst's trend for one month of the escalation index."""
-    record = _conflict(slug)
+    record = conflict_or_404(slug, page=True)
     form = trends.TrendForm()
     if not form.is_submitted() and request.args.get("month"):
         form.month.data = request.args["month"][:7]
 
     def save() -> str:
-        month, _precision = form.month.data
-        trends.set_trend(db.session, record, month, form.trend.data or None, form.note.data, user_id=current_user.id)
+        month, _precision = cast(tuple[date, DatePrecision], form.month.data)  # the field's parsed date
+        trends.set_trend(
+            db.session, record, month, form.trend.data or None, form.note.data or "", user_id=current_user.id
+        )
         return url_for("dashboards.conflict", slug=slug, _anchor="h-escalation")
 
     return submit(form, save, done="Trend saved.") or render_template(
@@ -123,4 +128,6 @@ def overview() -> str:
     view = portfolio.from_args(request.args)
     rows = portfolio.rows(db.session, view)
     track_legend = [(palette.TRACK[k], label) for k, label in LABELS["track"].items()]
-    return render_template("dashboards/portfolio.html", view=view, rows=rows, palette=palette, track_legend=track_legend)
+    return render_template(
+        "dashboards/portfolio.html", view=view, rows=rows, palette=palette, track_legend=track_legend
+    )

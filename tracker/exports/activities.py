@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from functools import partial
-from uuid import uuid4
 from typing import Any
+from uuid import uuid4
 
 import sqlalchemy as sa
 
@@ -62,7 +62,7 @@ def _stream(connection: sa.Connection, stmt: sa.Select) -> Iterator[tuple[Any, .
         arguments: Any = tuple(params[name] for name in compiled.positiontup)
     else:
         arguments = params
-    driver = connection.connection.dbapi_connection
+    driver: Any = connection.connection.dbapi_connection
     if connection.dialect.name == "postgresql":
         cursor = driver.cursor(name=f"export_{uuid4().hex}")
         cursor.itersize = BATCH
@@ -158,13 +158,16 @@ def items(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilte
     (ids by role) and sources: three cursors walked side by side, memory flat."""
     main = _scoped(sa.select(*(c.label(n) for n, c in _selected().items())), conflict_id, flt)
     links = _scoped(
-        sa.select(ActivityParty.activity_id, _plain(ActivityParty.role), ActivityParty.party_id)
-        .join(Activity, Activity.id == ActivityParty.activity_id),
-        conflict_id, flt,
+        sa.select(ActivityParty.activity_id, _plain(ActivityParty.role), ActivityParty.party_id).join(
+            Activity, Activity.id == ActivityParty.activity_id
+        ),
+        conflict_id,
+        flt,
     ).order_by(ActivityParty.position)
     sources = _scoped(
         sa.select(Source.activity_id, Source.citation, Source.url).join(Activity, Activity.id == Source.activity_id),
-        conflict_id, flt,
+        conflict_id,
+        flt,
     ).order_by(Source.position)
     flat = partial(_stream, connection)
     link_rows = flat(links)
@@ -182,7 +185,7 @@ def items(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilte
         while source is not None and source[0] == activity_id:
             cited.append((source[1], source[2]))
             source = next(source_rows, None)
-        yield make(row + (by_role, cited))
+        yield make((*row, by_role, cited))
 
 
 def rows(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter) -> Iterator[list[Any]]:

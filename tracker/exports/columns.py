@@ -32,17 +32,31 @@ ACTIVITIES = [
     Column("conflict_id", "The conflict's id in the tracker.", "integer"),
     Column("conflict", "The conflict's name.", "text"),
     Column("date", "When the activity happened (its start).", DATE, imported=True, required=True),
-    Column("date_precision", "How precise the date is.", _keys(vocab.DatePrecision) + " (follows from `date` on import)"),
-    Column("end_date", "End, for activities over several days (a year or month: to its end).", OPTIONAL_DATE, imported=True),
+    Column(
+        "date_precision", "How precise the date is.", _keys(vocab.DatePrecision) + " (follows from `date` on import)"
+    ),
+    Column(
+        "end_date", "End, for activities over several days (a year or month: to its end).", OPTIONAL_DATE, imported=True
+    ),
     Column("type", "Type of activity (codebook).", _keys(vocab.ActivityType), imported=True, required=True),
     Column("type_label", "The type's label.", "text"),
-    Column("cameo_code", "CAMEO event code (the type's own, or a finer one), for merging with event data.",
-           "2 to 4 digits, leading zeros kept; empty on import: the type's own", imported=True),
+    Column(
+        "cameo_code",
+        "CAMEO event code (the type's own, or a finer one), for merging with event data.",
+        "2 to 4 digits, leading zeros kept; empty on import: the type's own",
+        imported=True,
+    ),
     Column("goldstein", "Goldstein weight of the CAMEO code (GDELT's published weights).", "number from -10 to 10"),
-    Column("quad_class", "CAMEO quad class of the code.", "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict"),
+    Column(
+        "quad_class",
+        "CAMEO quad class of the code.",
+        "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict",
+    ),
     Column("track", "Diplomatic track.", _keys(vocab.Track), imported=True, required=True),
     Column("scope", "Bilateral, multilateral, regional or global.", _keys(vocab.Scope), imported=True, required=True),
-    Column("official_level", "Highest official level present.", _keys(vocab.OfficialLevel), imported=True, required=True),
+    Column(
+        "official_level", "Highest official level present.", _keys(vocab.OfficialLevel), imported=True, required=True
+    ),
     Column("form", "Form of the interaction.", _keys(vocab.Form), imported=True, required=True),
     Column("purpose", "Purpose of the activity.", _keys(vocab.Purpose), imported=True, required=True),
     Column("effect", "Effect on the conflict.", _keys(vocab.Effect), imported=True, required=True),
@@ -53,7 +67,13 @@ ACTIVITIES = [
     Column("targets", "Parties it was aimed at.", MULTI, imported=True),
     Column("participants", "Other parties taking part.", MULTI, imported=True),
     Column("mediators", "Parties mediating.", MULTI, imported=True),
-    Column("sources", "Sources, each `citation <url>` (either part may be absent; `<>` marks a missing URL after a citation ending in `>`), joined with `; `.", "at least one", imported=True, required=True),
+    Column(
+        "sources",
+        "Sources, each `citation <url>` (either part may be absent; `<>` marks a missing URL after a citation ending in `>`), joined with `; `.",
+        "at least one",
+        imported=True,
+        required=True,
+    ),
     Column("recorded_by", "E-mail of who recorded it (empty for seeded and imported-by-script records).", "e-mail"),
     Column("recorded_at", "When it was recorded.", STAMP),
     Column("updated_at", "When it last changed.", STAMP),
@@ -80,7 +100,9 @@ PARTIES = [
     Column("name", "Common name (unique).", "text", imported=True, required=True),
     Column("full_name", "Formal name.", "text", imported=True),
     Column("kind", "Kind of party.", _keys(vocab.PartyKind), imported=True, required=True),
-    Column("recognition_status", "International standing.", _keys(vocab.RecognitionStatus), imported=True, required=True),
+    Column(
+        "recognition_status", "International standing.", _keys(vocab.RecognitionStatus), imported=True, required=True
+    ),
     Column("country_code", "ISO 3166-1 alpha-3.", "three capital letters or empty", imported=True),
     Column("description", "Description.", "text", imported=True),
 ]
@@ -92,7 +114,11 @@ PARTICIPATIONS = [
     Column("role", "Role in the conflict.", _keys(vocab.Role)),
     Column("side", "For a direct party: its side (camp).", _keys(vocab.Side) + " or empty"),
     Column("supports", "For a supporter: the party it supports.", "party name or empty"),
-    Column("support_kinds", "For a supporter: kinds of support.", "keys joined with `; ` from: " + ", ".join(vocab.SupportKind.keys())),
+    Column(
+        "support_kinds",
+        "For a supporter: kinds of support.",
+        "keys joined with `; ` from: " + ", ".join(vocab.SupportKind.keys()),
+    ),
     Column("capacity", "For a third party.", _keys(vocab.Capacity) + " or empty"),
     Column("motives", "For a third party.", "keys joined with `; ` from: " + ", ".join(vocab.Motive.keys())),
     Column("leverage", "For a third party.", _keys(vocab.Leverage) + " or empty"),
@@ -147,6 +173,8 @@ def markdown() -> str:
         out += [f"## {title} (`{key}`)", "", "| column | meaning | values | import |", "|---|---|---|---|"]
         for c in columns:
             role = "required" if c.required else ("optional" if c.imported else "ignored")
-            out.append(f"| `{c.name}` | {c.meaning} | {c.values} | {role if key in ('activities', 'parties') else '—'} |")
+            out.append(
+                f"| `{c.name}` | {c.meaning} | {c.values} | {role if key in ('activities', 'parties') else '—'} |"
+            )
         out.append("")
     return "\n".join(out)

@@ -103,7 +103,7 @@ def response(
     header: list[str], rows: Iterable[Iterable[object]], name: str, *, bom: bool = False, prepared: bool = False
 ) -> Response:
     """A streamed ``text/csv`` download of ``rows`` named ``name``."""
-    body = stream_with_context((chunk.encode("utf-8") for chunk in lines(header, rows, bom=bom, prepared=prepared)))
+    body = stream_with_context(chunk.encode("utf-8") for chunk in lines(header, rows, bom=bom, prepared=prepared))
     return Response(
         body,
         mimetype="text/csv",

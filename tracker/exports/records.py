@@ -16,8 +16,15 @@ from tracker.exports import columns, multivalue
 from tracker.exports.activities import stamp
 from tracker.exports.serializers import Getter, csv_row, field
 from tracker.models import (
-    Activity, AuditEntry, Conflict, Participation, ParticipationMotive, ParticipationSupportKind, Party,
-    Recognition, User,
+    Activity,
+    AuditEntry,
+    Conflict,
+    Participation,
+    ParticipationMotive,
+    ParticipationSupportKind,
+    Party,
+    Recognition,
+    User,
 )  # fmt: skip
 from tracker.rules import format_partial_date
 from tracker.vocab import Motive, SupportKind
@@ -93,7 +100,13 @@ def conflicts(connection: sa.Connection) -> Iterator[list[Any]]:
 
 def parties(connection: sa.Connection) -> Iterator[list[Any]]:
     stmt = sa.select(
-        Party.id, Party.name, Party.full_name, Party.kind, Party.recognition_status, Party.country_code, Party.description
+        Party.id,
+        Party.name,
+        Party.full_name,
+        Party.kind,
+        Party.recognition_status,
+        Party.country_code,
+        Party.description,
     ).order_by(Party.name)
     row = csv_row(PARTY, columns.PARTIES)
     for item in _stream(connection, stmt):
@@ -105,8 +118,8 @@ def participations(connection: sa.Connection) -> Iterator[list[Any]]:
     kinds = sa.select(ParticipationSupportKind.participation_id, ParticipationSupportKind.kind)
     motives = sa.select(ParticipationMotive.participation_id, ParticipationMotive.motive)
     chosen: dict[str, dict[int, set[str]]] = {"support_kinds": {}, "motives": {}}
-    for name, stmt in (("support_kinds", kinds), ("motives", motives)):
-        for pid, key in connection.execute(stmt):
+    for name, keyed in (("support_kinds", kinds), ("motives", motives)):
+        for pid, key in connection.execute(keyed):
             chosen[name].setdefault(pid, set()).add(_value(key))
     stmt = (
         sa.select(
@@ -120,10 +133,12 @@ def participations(connection: sa.Connection) -> Iterator[list[Any]]:
         .outerjoin(supported, supported.id == Participation.supports_id)
         .order_by(Conflict.slug, Party.name, Participation.id)
     )  # fmt: skip
-    table = PARTICIPATION | {
-        name: Getter(lambda r, keys=keys, name=name: multivalue.join([k for k in keys if k in chosen[name].get(r.id, ())]))
-        for name, keys in (("support_kinds", SupportKind.keys()), ("motives", Motive.keys()))
-    }  # fmt: skip
+
+    def listed(name: str, keys: list[str]) -> Getter:
+        return Getter(lambda r: multivalue.join([k for k in keys if k in chosen[name].get(r.id, ())]))
+
+    table = PARTICIPATION | {"support_kinds": listed("support_kinds", SupportKind.keys()),
+                             "motives": listed("motives", Motive.keys())}  # fmt: skip
     row = csv_row(table, columns.PARTICIPATIONS)
     for item in _stream(connection, stmt):
         yield row(item)

@@ -13,8 +13,8 @@ from tracker.activities.filters import ActivityFilter
 from tracker.auth.access import requires
 from tracker.exports import activities, columns, csvfile, records
 from tracker.extensions import db
-from tracker.history.views import log_filter
-from tracker.models import Conflict
+from tracker.history.filters import log_filter
+from tracker.lookups import conflict_or_404
 
 bp = Blueprint("exports", __name__)
 
@@ -44,12 +44,9 @@ def _activity_filter() -> ActivityFilter:
 @requires("export")
 def conflict_activities(slug: str) -> Response:
     """A conflict's timeline, with the timeline's filters."""
-    conflict = db.session.scalars(sa.select(Conflict).where(Conflict.slug == slug)).one_or_none()
-    if conflict is None:
-        abort(404, description=f"No conflict is recorded under {slug!r}.")
+    conflict = conflict_or_404(slug)
     flt = _activity_filter()
-    return _download(
-        "activities", lambda conn: activities.rows(conn, conflict.id, flt), conflict.slug, "activities")
+    return _download("activities", lambda conn: activities.rows(conn, conflict.id, flt), conflict.slug, "activities")
 
 
 @bp.get("/activities.csv")

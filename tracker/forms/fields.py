@@ -43,7 +43,9 @@ def vocab_multi_field(vocab: type[Vocab], label: str, description: str = "") -> 
     )
 
 
-def text_field(label: str, name: str, *, required: bool = False, area: bool = False, description: str = "", **kw: Any) -> StringField:
+def text_field(
+    label: str, name: str, *, required: bool = False, area: bool = False, description: str = "", **kw: Any
+) -> StringField:
     """Free text cleaned by the text rule; the limit also shows as ``maxlength``."""
     cls = TextAreaField if area else StringField
     limit = rules.MAX_LENGTH.get(name)
@@ -51,7 +53,12 @@ def text_field(label: str, name: str, *, required: bool = False, area: bool = Fa
     if area:
         render_kw["rows"] = 4
     validators = [DataRequired()] if required else [Optional(strip_whitespace=False)]
-    return cls(label, validators=[*validators, clean_text(name, required=required)], description=description, render_kw=render_kw | kw)
+    return cls(
+        label,
+        validators=[*validators, clean_text(name, required=required)],
+        description=description,
+        render_kw=render_kw | kw,
+    )
 
 
 class PartialDateField(StringField):
@@ -66,7 +73,9 @@ class PartialDateField(StringField):
         return "" if self.data is None else str(self.data)
 
 
-def partial_date_field(label: str, *, required: bool = True, end: bool = False, description: str = "", check: Any = None) -> StringField:
+def partial_date_field(
+    label: str, *, required: bool = True, end: bool = False, description: str = "", check: Any = None
+) -> StringField:
     """A date at day, month or year precision: ``1978-09-17``, ``1978-09`` or ``1978``.
 
     Once validated its data is ``(date, precision)``: the first day of the period, or the
@@ -79,7 +88,7 @@ def partial_date_field(label: str, *, required: bool = True, end: bool = False, 
         validators=[DataRequired() if required else Optional(), rule(rules.partial_end if end else rules.partial_date),
                     *([check] if check else [])],
         description=f"{description} {hint}".strip(),
-        render_kw=dict(placeholder="YYYY-MM-DD", inputmode="numeric", maxlength=10),
+        render_kw={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "maxlength": 10},
     )  # fmt: skip
 
 

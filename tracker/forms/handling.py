@@ -53,7 +53,6 @@ def submit(form: FlaskForm, save: Callable[[], str], *, done: str | Callable[[],
     return redirect(target)
 
 
-
 def confirm_delete(
     what: str,
     delete: Callable[[], str],

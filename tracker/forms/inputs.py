@@ -64,7 +64,9 @@ def show(form: FlaskForm, path: str, message: str) -> None:
         if isinstance(outer, FormField):
             outer.form._errors = None
         elif isinstance(outer, FieldList):
-            outer.errors = [e for e in outer.errors if isinstance(e, str)] + [e.errors for e in outer.entries if e.errors]
+            outer.errors = [e for e in outer.errors if isinstance(e, str)] + [
+                e.errors for e in outer.entries if e.errors
+            ]
     form._errors = None
 
 

@@ -19,10 +19,10 @@ from tracker.exports import columns, multivalue
 from tracker.exports.csvfile import restore
 from tracker.imports.reader import Plan as BasePlan
 from tracker.imports.reader import Problems, Unreadable, decode, records
-from tracker.models import Activity, ActivityParty, Conflict, Participation, Party
 from tracker.inputs.activity import COLUMNS, FIELDS, ActivityInput
 from tracker.inputs.base import Invalid
 from tracker.inputs.records import PartyInput
+from tracker.models import Activity, ActivityParty, Conflict, Participation, Party
 from tracker.vocab import ActivityPartyRole, ActivityType, PartyKind, RecognitionStatus, Role
 
 ROLE_COLUMNS = {"initiators": ActivityPartyRole.INITIATOR, "targets": ActivityPartyRole.TARGET,
@@ -125,7 +125,9 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
     existing = {
         (d, ActivityType(t).value, title): aid
         for aid, d, t, title in session.execute(
-            sa.select(Activity.id, Activity.date, Activity.type, Activity.title).where(Activity.conflict_id == conflict.id)
+            sa.select(Activity.id, Activity.date, Activity.type, Activity.title).where(
+                Activity.conflict_id == conflict.id
+            )
         )
     }
     names = {name for row in found for name, _ in row.party_names}
@@ -134,7 +136,9 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
     if unknown and result.options.new_party_kind is None:
         first_line = {name: next(r.line for r in found if name in {n for n, _ in r.party_names}) for name in unknown}
         for name in unknown:
-            result.problems.add(first_line[name], "parties", f"no party named {name!r}: create it first, or ask the import to create it")
+            result.problems.add(
+                first_line[name], "parties", f"no party named {name!r}: create it first, or ask the import to create it"
+            )
         return
     result.new_parties = unknown
     if not result.options.add_missing_parties:
@@ -156,9 +160,9 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
     ))  # fmt: skip
     seen: dict[tuple, int] = {}
     for row in found:
-        outside = any(role == ActivityPartyRole.INITIATOR and name not in direct for name, role in row.party_names)
+        from_outside = any(role == ActivityPartyRole.INITIATOR and name not in direct for name, role in row.party_names)
         try:
-            rules.incentive_applies(row.data.type, row.data.incentive, outside_initiator=outside)
+            rules.incentive_applies(row.data.type, row.data.incentive, outside_initiator=from_outside)
         except rules.FieldError as error:
             result.problems.add(row.line, error.field, str(error))
             continue
@@ -179,7 +183,7 @@ def _compare(session: Session, rows: list[Row], options: Options) -> None:
     """Say, for each row matching a recorded activity, which columns differ: none makes it
     ``unchanged``; otherwise it is updated or skipped, as the options say. Parties and sources
     are compared as sets (their order is not a change)."""
-    ids = [r.existing_id for r in rows]
+    ids = [r.existing_id for r in rows if r.existing_id is not None]
     for chunk in range(0, len(ids), 500):
         part = ids[chunk : chunk + 500]
         activities = {
@@ -189,10 +193,13 @@ def _compare(session: Session, rows: list[Row], options: Options) -> None:
             )
         }  # fmt: skip
         for row in rows[chunk : chunk + 500]:
-            activity = activities[row.existing_id]
+            activity = activities[row.existing_id or 0]
             values = row.data.columns()
             row.changes = [name for name in _COMPARED if getattr(activity, name) != values[name]]
-            if (getattr(activity, "date_precision"), activity.end_date_precision) != (values["date_precision"], values["end_date_precision"]):
+            if (activity.date_precision, activity.end_date_precision) != (
+                values["date_precision"],
+                values["end_date_precision"],
+            ):
                 row.changes += [n for n in ("date", "end_date") if n not in row.changes]
             if {(link.party.name, link.role) for link in activity.parties} != set(row.party_names):
                 row.changes.append("parties")
@@ -217,9 +224,11 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
 
     kind = result.options.new_party_kind
     for name in result.new_parties:
-        status = {PartyKind.STATE: RecognitionStatus.RECOGNIZED, PartyKind.STATE_LIKE: RecognitionStatus.UNRECOGNIZED}.get(
-            kind, RecognitionStatus.NOT_APPLICABLE
-        )
+        assert kind is not None  # the plan names new parties only when asked to create them
+        status = {
+            PartyKind.STATE: RecognitionStatus.RECOGNIZED,
+            PartyKind.STATE_LIKE: RecognitionStatus.UNRECOGNIZED,
+        }.get(kind, RecognitionStatus.NOT_APPLICABLE)
         create_party(session, PartyInput(name=name, kind=kind, recognition_status=status,
                                          description="Created by a CSV import; check its kind and recognition status."))  # fmt: skip
     names = {name for row in result.rows for name, _ in row.party_names}
@@ -234,7 +243,9 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
             new.append(data)
             lines.append(row.line)
         elif row.action == "update":
-            activity = service.load_for_edit(session, row.existing_id)
+            activity = service.load_for_edit(session, row.existing_id or 0)
+            if activity is None:
+                raise rules.RuleError(f"line {row.line}: the activity it updates was deleted meanwhile")
             try:
                 service.update_activity(
                     session, activity, data, version=None, add_missing_parties=result.options.add_missing_parties

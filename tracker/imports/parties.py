@@ -11,10 +11,10 @@ from tracker import audit, rules
 from tracker.exports import columns
 from tracker.exports.csvfile import restore
 from tracker.imports.reader import Plan, Problems, Unreadable, decode, records
-from tracker.models import Party
-from tracker.parties import service
 from tracker.inputs.base import Invalid
 from tracker.inputs.records import PartyInput
+from tracker.models import Party
+from tracker.parties import service
 
 
 @dataclass
@@ -44,7 +44,11 @@ def _read(line: int, raw: dict[str, str], problems: Problems) -> PartyRow | None
 def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan:
     result = PartyPlan(on_duplicate=on_duplicate)
     try:
-        found = [row for line, raw in records(decode(data), columns.PARTIES, result.problems) if (row := _read(line, raw, result.problems))]
+        found = [
+            row
+            for line, raw in records(decode(data), columns.PARTIES, result.problems)
+            if (row := _read(line, raw, result.problems))
+        ]
     except Unreadable as error:
         result.fatal = str(error)
         return result
@@ -52,7 +56,9 @@ def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan
         result.fatal = "The file has a header but no rows."
         return result
     names = [r.data.name for r in found]
-    existing = dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
+    existing = (
+        dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
+    )
     seen: dict[str, int] = {}
     for row in found:
         name = row.data.name
@@ -77,7 +83,7 @@ def apply(session: Session, result: PartyPlan) -> dict[str, int]:
             service.create_party(session, row.data)
             counts["created"] += 1
         elif row.action == "update":
-            service.update_party(session, session.get(Party, row.existing_id), row.data, version=None)
+            service.update_party(session, session.get_one(Party, row.existing_id), row.data, version=None)
             counts["updated"] += 1
         else:
             counts["skipped"] += 1

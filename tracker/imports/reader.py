@@ -81,7 +81,9 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         kind = "a binary file" if b"\x00" in data[:4096] else "not UTF-8 (perhaps Windows-1252 or Latin-1)"
-        raise Unreadable(f"The file is {kind}: undecodable byte at line {line}. Save it as CSV UTF-8 and upload it again.") from None
+        raise Unreadable(
+            f"The file is {kind}: undecodable byte at line {line}. Save it as CSV UTF-8 and upload it again."
+        ) from None
     if "\x00" in text[:4096] and text.count("\x00") > len(text) // 100:
         raise Unreadable("The file is binary, not CSV text.")
     return text.removeprefix(BOM)

@@ -7,12 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
-from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
 from tracker.imports import activities as activity_import
 from tracker.imports import parties as party_import
 from tracker.imports import uploads
 from tracker.imports.forms import ActivityConfirmForm, ActivityUploadForm, PartyConfirmForm, PartyUploadForm
+from tracker.lookups import conflict_or_404
 from tracker.rules import RuleError
 from tracker.vocab import PartyKind
 
@@ -24,11 +24,13 @@ def _options(form: ActivityUploadForm | ActivityConfirmForm) -> activity_import.
     if form.create_parties.data and kind is None:
         kind = PartyKind.STATE
     return activity_import.Options(
-        on_duplicate=form.on_duplicate.data, new_party_kind=kind, add_missing_parties=bool(form.add_missing_parties.data)
+        on_duplicate=form.on_duplicate.data,
+        new_party_kind=kind,
+        add_missing_parties=bool(form.add_missing_parties.data),
     )
 
 
-def _confirmation(kind: type, upload: ActivityUploadForm | PartyUploadForm, data: bytes):  # noqa: ANN202
+def _confirmation(kind: type, upload: ActivityUploadForm | PartyUploadForm, data: bytes):
     """The confirmation form: the upload's options, and the token of the kept file."""
     options = {name: value for name, value in upload.data.items() if name not in ("file", "submit", "csrf_token")}
     return kind(formdata=None, data=options | {"token": uploads.keep(data)})
@@ -66,9 +68,12 @@ def confirm_activities(slug: str) -> Response | str:
         db.session.rollback()
         flash(f"Nothing was imported: {error}", "error")
         return redirect(url_for("imports.activities", slug=slug))
-    uploads.discard(form.token.data)
-    flash(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
-          f"{counts.get('unchanged', 0)} unchanged.", "success")
+    uploads.discard(form.token.data or "")
+    flash(
+        f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
+        f"{counts.get('unchanged', 0)} unchanged.",
+        "success",
+    )
     return redirect(url_for("conflicts.detail", slug=slug))
 
 
@@ -100,7 +105,10 @@ def confirm_parties() -> Response:
         db.session.rollback()
         flash(f"Nothing was imported: {error}", "error")
         return redirect(url_for("imports.parties"))
-    uploads.discard(form.token.data)
-    flash(f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
-          f"{counts.get('unchanged', 0)} unchanged.", "success")
+    uploads.discard(form.token.data or "")
+    flash(
+        f"Imported: {counts['created']} created, {counts['updated']} updated, {counts['skipped']} skipped, "
+        f"{counts.get('unchanged', 0)} unchanged.",
+        "success",
+    )
     return redirect(url_for("parties.index"))

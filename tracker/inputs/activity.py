@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from datetime import date as Day  # the class has a field named date
+from functools import partial
 from typing import Any
 
 from tracker import rules
@@ -63,7 +65,7 @@ class ActivityInput:
     title: str
     sources: tuple[SourceRef, ...]
     parties: tuple[PartyLink, ...] = ()
-    end_date: date | None = None
+    end_date: Day | None = None
     end_date_precision: DatePrecision = DatePrecision.DAY
     incentive: Incentive | None = None
     cameo_code: str | None = None
@@ -75,7 +77,9 @@ class ActivityInput:
         r = Reader(raw, allowed=None if allow_unknown else FIELDS)
         when = r.get("date", start_date, required=True)
         end = r.get("end_date", end_date)
-        values: dict[str, Any] = {name: r.get(name, vocab(kind), required=True) for name, kind in _REQUIRED_VOCAB.items()}
+        values: dict[str, Any] = {
+            name: r.get(name, vocab(kind), required=True) for name, kind in _REQUIRED_VOCAB.items()
+        }
         values["incentive"] = r.get("incentive", vocab(Incentive))
         values["title"] = r.get("title", text("title", required=True), required=True)
         values["description"] = r.get("description", text("description"), default="")
@@ -97,13 +101,15 @@ class ActivityInput:
         """The rules over this input as it stands (a service calls this on whatever it is given)."""
         r = Reader({})
         r.check("title", lambda: _same(rules.text(self.title, "title", required=True), self.title, "title"))
-        r.check("description", lambda: _same(rules.text(self.description, "description"), self.description, "description"))
+        r.check(
+            "description", lambda: _same(rules.text(self.description, "description"), self.description, "description")
+        )
         values = {"type": self.type, "cameo_code": self.cameo_code, "incentive": self.incentive}
         _across(r, self.date, self.end_date, values, has_sources=bool(self.sources), said=set())
         if len(self.sources) > MAX_SOURCES:
             r.add("sources", f"at most {MAX_SOURCES} sources")
-        for i, s in enumerate(self.sources):
-            r.check(f"sources/{i}", lambda s=s: _same(rules.source(s.citation, s.url), (s.citation, s.url), "source"))
+        for i, source in enumerate(self.sources):
+            r.check(f"sources/{i}", partial(_check_source, source))
         if len(self.parties) > MAX_PARTIES:
             r.add("parties", f"at most {MAX_PARTIES} parties")
         seen: set[tuple[int | str, ActivityPartyRole]] = set()
@@ -154,6 +160,10 @@ def _across(
         r.check("incentive", lambda: rules.incentive_applies(kind, values.get("incentive")))
     if not has_sources and "sources" not in said:
         r.add("sources", "an activity needs at least one source: a citation or a URL")
+
+
+def _check_source(source: SourceRef) -> None:
+    _same(rules.source(source.citation, source.url), (source.citation, source.url), "source")
 
 
 def _same(clean: object, given: object, what: str) -> None:

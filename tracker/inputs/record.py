@@ -46,7 +46,10 @@ class RecordInput:
     def parse(cls, raw: Mapping[str, Any], *, allow_unknown: bool = False) -> Any:
         """Every field of ``raw`` read and checked; :class:`Invalid` lists every problem."""
         r = Reader(raw, allowed=None if allow_unknown else cls.SPEC)
-        values = {name: r.get(name, spec.parse, required=spec.required, default=spec.default) for name, spec in cls.SPEC.items()}
+        values = {
+            name: r.get(name, spec.parse, required=spec.required, default=spec.default)
+            for name, spec in cls.SPEC.items()
+        }
         cls.across(r, values, said={p.field.split("/")[0] for p in r.problems})
         r.done()
         return cls(**values)
@@ -58,7 +61,7 @@ class RecordInput:
     def problems(self) -> list[Problem]:
         """The rules over this input as it stands (a service calls this on whatever it is given)."""
         values = {name: getattr(self, name) for name in self.SPEC}
-        r = Reader({name: value for name, value in values.items()})
+        r = Reader(dict(values.items()))
         for name, spec in self.SPEC.items():
             clean = r.get(name, spec.parse, required=spec.required, default=spec.default)
             if not any(p.field == name for p in r.problems) and clean != values[name] and values[name] is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from tracker import rules
 from tracker.inputs.base import Reader, as_text, party_ref, text, vocab
@@ -47,7 +47,7 @@ def _many(kind: Any) -> Any:
 
 @dataclass(frozen=True)
 class ConflictInput(RecordInput):
-    SPEC = {
+    SPEC: ClassVar[dict[str, Spec]] = {
         "name": Spec(text("name", required=True), required=True),
         "slug": Spec(rules.slug, required=True),
         "type": Spec(vocab(ConflictType), required=True),
@@ -78,7 +78,7 @@ class ConflictInput(RecordInput):
 
 @dataclass(frozen=True)
 class PhaseInput(RecordInput):
-    SPEC = {
+    SPEC: ClassVar[dict[str, Spec]] = {
         "phase": Spec(vocab(Phase), required=True),
         "since": start(required=True),
         "note": Spec(text("note"), default=""),
@@ -93,7 +93,10 @@ class PhaseInput(RecordInput):
 class NewConflictInput(ConflictInput):
     """A new conflict and the phase it is in (the form asks for both)."""
 
-    SPEC = ConflictInput.SPEC | {"phase": Spec(vocab(Phase), required=True), "phase_since": start(required=True)}
+    SPEC: ClassVar[dict[str, Spec]] = ConflictInput.SPEC | {
+        "phase": Spec(vocab(Phase), required=True),
+        "phase_since": start(required=True),
+    }
 
     phase: Phase | None = None
     phase_since: PartialDate | None = None
@@ -108,7 +111,7 @@ class NewConflictInput(ConflictInput):
 
 @dataclass(frozen=True)
 class PartyInput(RecordInput):
-    SPEC = {
+    SPEC: ClassVar[dict[str, Spec]] = {
         "name": Spec(text("name", required=True), required=True),
         "full_name": Spec(_optional("full_name")),
         "kind": Spec(vocab(PartyKind), required=True),
@@ -127,7 +130,10 @@ class PartyInput(RecordInput):
     @classmethod
     def across(cls, r: Reader, values: dict[str, Any], said: set[str]) -> None:
         if not {"kind", "recognition_status"} & said:
-            r.check("recognition_status", lambda: rules.recognition_status(values.get("kind"), values.get("recognition_status")))
+            r.check(
+                "recognition_status",
+                lambda: rules.recognition_status(values.get("kind"), values.get("recognition_status")),
+            )
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ class RecognitionInput(RecordInput):
     """Who recognizes whom (parties by id, or by name until a door resolves them); who may
     recognize whom needs their kinds (the service)."""
 
-    SPEC = {
+    SPEC: ClassVar[dict[str, Spec]] = {
         "recognizer": Spec(party_ref, required=True, column="recognizer_id"),
         "recognized": Spec(party_ref, required=True, column="recognized_id"),
         "status": Spec(vocab(RecognitionKind), required=True),
@@ -164,7 +170,7 @@ class RecognitionInput(RecordInput):
 class ParticipationInput(RecordInput):
     """A party's role in a conflict (parties by id, or by name until a door resolves them)."""
 
-    SPEC = {
+    SPEC: ClassVar[dict[str, Spec]] = {
         "party": Spec(party_ref, required=True, column="party_id"),
         "role": Spec(vocab(Role), required=True),
         "side": Spec(vocab(Side)),
@@ -218,7 +224,7 @@ def _flag(value: object) -> bool:
 class UserInput(RecordInput):
     """An account: its address, name, role and whether it may sign in (passwords apart)."""
 
-    SPEC = {
+    SPEC: ClassVar[dict[str, Spec]] = {
         "email": Spec(rules.email, required=True),
         "name": Spec(text("user_name"), default=""),
         "role": Spec(vocab(UserRole), required=True),

@@ -18,8 +18,8 @@ from tracker.models.user import User
 
 __all__ = [
     "Activity",
-    "ActivityTally",
     "ActivityParty",
+    "ActivityTally",
     "AuditEntry",
     "Base",
     "Conflict",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date as Day  # the class has a field named date
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from tracker.models.user import User
 
 
-def _type_code(context: sa.engine.interfaces.ExecutionContext) -> str | None:
+def _type_code(context: Any) -> str | None:
     """An inserted activity's CAMEO code when none is given: its type's own."""
     kind = context.get_current_parameters().get("type")
     return ActivityType(kind).cameo if kind else None
@@ -54,38 +55,38 @@ class Activity(VersionedMixin, Base):
         # ("from" compares the end date): index-only scans.
         sa.Index(
             "ix_activity_conflict_date",
-            "conflict_id", "date", "track", "type", "purpose", "effect", "official_level", "incentive", "end_date",
-        ),  # fmt: skip
+            "conflict_id",
+            "date",
+            "track",
+            "type",
+            "purpose",
+            "effect",
+            "official_level",
+            "incentive",
+            "end_date",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conflict_id: Mapped[int] = mapped_column(sa.ForeignKey("conflict.id", ondelete="CASCADE"))
     date: Mapped[date] = mapped_column(sa.Date)
-    date_precision: Mapped[DatePrecision] = mapped_column(
-        vocab_column(DatePrecision, "date_precision")
-    )
-    end_date: Mapped[date | None] = mapped_column(sa.Date)
+    date_precision: Mapped[DatePrecision] = mapped_column(vocab_column(DatePrecision, "date_precision"))
+    end_date: Mapped[Day | None] = mapped_column(sa.Date)
     end_date_precision: Mapped[DatePrecision] = precision_column("end_date")
     type: Mapped[ActivityType] = mapped_column(vocab_column(ActivityType, "type"))
     #: The CAMEO event code: the type's own by default, or a finer one (``tracker.cameo``).
     cameo_code: Mapped[str] = mapped_column(sa.String(4), default=lambda context: _type_code(context))
     track: Mapped[Track] = mapped_column(vocab_column(Track, "track"))
     scope: Mapped[Scope] = mapped_column(vocab_column(Scope, "scope"))
-    official_level: Mapped[OfficialLevel] = mapped_column(
-        vocab_column(OfficialLevel, "official_level")
-    )
+    official_level: Mapped[OfficialLevel] = mapped_column(vocab_column(OfficialLevel, "official_level"))
     form: Mapped[Form] = mapped_column(vocab_column(Form, "form"))
     purpose: Mapped[Purpose] = mapped_column(vocab_column(Purpose, "purpose"))
     effect: Mapped[Effect] = mapped_column(vocab_column(Effect, "effect"))
     incentive: Mapped[Incentive | None] = mapped_column(vocab_column(Incentive, "incentive"))
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    recorded_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, nullable=False
-    )
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
     )
@@ -123,13 +124,9 @@ class ActivityParty(Base):
 
     __tablename__ = "activity_party"
 
-    activity_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
-    )
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
     party_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id"), primary_key=True, index=True)
-    role: Mapped[ActivityPartyRole] = mapped_column(
-        vocab_column(ActivityPartyRole, "role"), primary_key=True
-    )
+    role: Mapped[ActivityPartyRole] = mapped_column(vocab_column(ActivityPartyRole, "role"), primary_key=True)
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
 
     activity: Mapped[Activity] = relationship(back_populates="parties", lazy="raise")
@@ -140,14 +137,10 @@ class Source(Base):
     """A published reference for an activity: a citation, a URL, or both."""
 
     __tablename__ = "source"
-    __table_args__ = (
-        sa.CheckConstraint("citation <> '' OR url IS NOT NULL", name="citation_or_url"),
-    )
+    __table_args__ = (sa.CheckConstraint("citation <> '' OR url IS NOT NULL", name="citation_or_url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("activity.id", ondelete="CASCADE"), index=True
-    )
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
     citation: Mapped[str] = mapped_column(sa.String(1000), default="")
     url: Mapped[str | None] = mapped_column(sa.String(2000))

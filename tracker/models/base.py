@@ -48,9 +48,7 @@ def vocab_column(vocab: type[Vocab], name: str) -> sa.Enum:
 class TimestampMixin:
     """``created_at``/``updated_at`` in UTC, set by the ORM."""
 
-    created_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, nullable=False
-    )
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
     )
@@ -74,5 +72,7 @@ def precision_column(name: str) -> Mapped[DatePrecision]:
     "as of" questions then need no precision, and pages show the date as it was given.
     """
     return mapped_column(
-        vocab_column(DatePrecision, f"{name}_precision"), default=DatePrecision.DAY, server_default=DatePrecision.DAY.value
+        vocab_column(DatePrecision, f"{name}_precision"),
+        default=DatePrecision.DAY,
+        server_default=DatePrecision.DAY.value,
     )

@@ -51,12 +51,10 @@ class Conflict(TimestampMixin, VersionedMixin, Base):
         order_by="PhaseChange.since",
     )
     participations: Mapped[list[Participation]] = relationship(
-        back_populates="conflict", lazy="raise", cascade="all, delete-orphan",
-        passive_deletes=True
+        back_populates="conflict", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
     activities: Mapped[list[Activity]] = relationship(
-        back_populates="conflict", lazy="raise", cascade="all, delete-orphan",
-        passive_deletes=True
+        back_populates="conflict", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property
@@ -75,9 +73,7 @@ class PhaseChange(VersionedMixin, Base):
     __table_args__ = (sa.UniqueConstraint("conflict_id", "since"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conflict_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conflict.id", ondelete="CASCADE"), index=True
-    )
+    conflict_id: Mapped[int] = mapped_column(sa.ForeignKey("conflict.id", ondelete="CASCADE"), index=True)
     phase: Mapped[Phase] = mapped_column(vocab_column(Phase, "phase"))
     since: Mapped[date] = mapped_column(sa.Date)
     since_precision: Mapped[DatePrecision] = precision_column("since")

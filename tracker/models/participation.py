@@ -27,26 +27,16 @@ class Participation(TimestampMixin, VersionedMixin, Base):
 
     __tablename__ = "participation"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(role = 'supporter') = (supports_id IS NOT NULL)", name="supporter_supports"
-        ),
-        sa.CheckConstraint(
-            "(role = 'third_party') = (capacity IS NOT NULL)", name="third_party_capacity"
-        ),
-        sa.CheckConstraint(
-            "role = 'third_party' OR leverage IS NULL", name="leverage_only_third_party"
-        ),
-        sa.CheckConstraint(
-            "supports_id IS NULL OR supports_id <> party_id", name="not_supporting_self"
-        ),
+        sa.CheckConstraint("(role = 'supporter') = (supports_id IS NOT NULL)", name="supporter_supports"),
+        sa.CheckConstraint("(role = 'third_party') = (capacity IS NOT NULL)", name="third_party_capacity"),
+        sa.CheckConstraint("role = 'third_party' OR leverage IS NULL", name="leverage_only_third_party"),
+        sa.CheckConstraint("supports_id IS NULL OR supports_id <> party_id", name="not_supporting_self"),
         sa.CheckConstraint("until IS NULL OR since IS NULL OR until >= since", name="until_after_since"),
         sa.CheckConstraint("role = 'primary' OR side IS NULL", name="side_only_primary"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conflict_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("conflict.id", ondelete="CASCADE"), index=True
-    )
+    conflict_id: Mapped[int] = mapped_column(sa.ForeignKey("conflict.id", ondelete="CASCADE"), index=True)
     party_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id"), index=True)
     role: Mapped[Role] = mapped_column(vocab_column(Role, "role"))
     side: Mapped[Side | None] = mapped_column(vocab_column(Side, "side"))
@@ -63,12 +53,10 @@ class Participation(TimestampMixin, VersionedMixin, Base):
     party: Mapped[Party] = relationship(foreign_keys=[party_id], lazy="raise")
     supports: Mapped[Party | None] = relationship(foreign_keys=[supports_id], lazy="raise")
     support_kind_rows: Mapped[list[ParticipationSupportKind]] = relationship(
-        lazy="raise", cascade="all, delete-orphan",
-        passive_deletes=True, order_by="ParticipationSupportKind.kind"
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True, order_by="ParticipationSupportKind.kind"
     )
     motive_rows: Mapped[list[ParticipationMotive]] = relationship(
-        lazy="raise", cascade="all, delete-orphan",
-        passive_deletes=True, order_by="ParticipationMotive.motive"
+        lazy="raise", cascade="all, delete-orphan", passive_deletes=True, order_by="ParticipationMotive.motive"
     )
 
     @property
@@ -110,9 +98,7 @@ class ParticipationSupportKind(Base):
     participation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("participation.id", ondelete="CASCADE"), primary_key=True
     )
-    kind: Mapped[SupportKind] = mapped_column(
-        vocab_column(SupportKind, "kind"), primary_key=True
-    )
+    kind: Mapped[SupportKind] = mapped_column(vocab_column(SupportKind, "kind"), primary_key=True)
 
 
 class ParticipationMotive(Base):

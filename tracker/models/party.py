@@ -9,7 +9,14 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from tracker.models.base import Base, TimestampMixin, VersionedMixin, precision_column, vocab_column
-from tracker.vocab import RECOGNIZABLE_KINDS, RECOGNIZER_KINDS, DatePrecision, PartyKind, RecognitionKind, RecognitionStatus
+from tracker.vocab import (
+    RECOGNIZABLE_KINDS,
+    RECOGNIZER_KINDS,
+    DatePrecision,
+    PartyKind,
+    RecognitionKind,
+    RecognitionStatus,
+)
 
 
 def _kinds_in(column: str, kinds: frozenset[PartyKind]) -> str:
@@ -41,9 +48,7 @@ class Party(TimestampMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     full_name: Mapped[str | None] = mapped_column(sa.String(300))
     kind: Mapped[PartyKind] = mapped_column(vocab_column(PartyKind, "kind"))
-    recognition_status: Mapped[RecognitionStatus] = mapped_column(
-        vocab_column(RecognitionStatus, "recognition_status")
-    )
+    recognition_status: Mapped[RecognitionStatus] = mapped_column(vocab_column(RecognitionStatus, "recognition_status"))
     country_code: Mapped[str | None] = mapped_column(sa.String(3))
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
@@ -110,4 +115,3 @@ def _copy_kinds(_mapper: Mapper, connection: sa.Connection, target: Recognition)
     )
     target.recognizer_kind = kinds.get(target.recognizer_id, target.recognizer_kind)
     target.recognized_kind = kinds.get(target.recognized_id, target.recognized_kind)
-

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
-
-from datetime import datetime
 
 from tracker.models.base import Base, TimestampMixin, vocab_column
 from tracker.vocab import UserRole

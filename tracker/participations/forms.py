@@ -16,11 +16,23 @@ class ParticipationForm(InputForm):
     input_type = ParticipationInput
 
     party = party_select("Party")
-    role = vocab_field(Role, "Role", description="Direct party; supporter of one side; or third party (mediator, facilitator, ...).")
-    side = vocab_field(Side, "Side", required=False, description="For a direct party: its camp. In a conflict within a "
-                       "state, side A is the government; between states, choose and keep it consistent.")
-    supports = SelectField("Supports", coerce=int, validate_choice=True, validators=[Optional()],
-                           description="For a supporter: the party of this conflict it backs.")
+    role = vocab_field(
+        Role, "Role", description="Direct party; supporter of one side; or third party (mediator, facilitator, ...)."
+    )
+    side = vocab_field(
+        Side,
+        "Side",
+        required=False,
+        description="For a direct party: its camp. In a conflict within a "
+        "state, side A is the government; between states, choose and keep it consistent.",
+    )
+    supports = SelectField(
+        "Supports",
+        coerce=int,
+        validate_choice=True,
+        validators=[Optional()],
+        description="For a supporter: the party of this conflict it backs.",
+    )
     support_kinds = vocab_multi_field(SupportKind, "Kinds of support")
     capacity = vocab_field(Capacity, "Capacity", required=False, description="For a third party.")
     motives = vocab_multi_field(Motive, "Motives", description="Why the third party intervenes.")

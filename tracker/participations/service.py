@@ -47,7 +47,9 @@ def create_participation(session: Session, conflict_id: int, data: Participation
     return saving.create(session, row)
 
 
-def update_participation(session: Session, row: Participation, data: ParticipationInput, *, version: int | None) -> Participation:
+def update_participation(
+    session: Session, row: Participation, data: ParticipationInput, *, version: int | None
+) -> Participation:
     data = data.checked()
     _check_parties(session, data)
     return saving.update(session, row, lambda r: _apply(r, data), version=version)
@@ -55,11 +57,14 @@ def update_participation(session: Session, row: Participation, data: Participati
 
 def activities_involving(session: Session, row: Participation) -> int:
     """Activities of this conflict in which the party takes part (they keep it in the conflict)."""
-    return session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ActivityParty)
-        .join(Activity, Activity.id == ActivityParty.activity_id)
-        .where(ActivityParty.party_id == row.party_id, Activity.conflict_id == row.conflict_id)
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ActivityParty)
+            .join(Activity, Activity.id == ActivityParty.activity_id)
+            .where(ActivityParty.party_id == row.party_id, Activity.conflict_id == row.conflict_id)
+        )
+        or 0
     )
 
 

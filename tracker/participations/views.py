@@ -7,10 +7,10 @@ from flask import Blueprint, abort, render_template, url_for
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
-from tracker.conflicts.editing import conflict_or_404
 from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
+from tracker.lookups import conflict_or_404
 from tracker.models import Conflict, Participation, Party
 from tracker.participations import service
 from tracker.participations.forms import ParticipationForm
@@ -21,13 +21,13 @@ bp = Blueprint("participations", __name__)
 
 def _form(conflict: Conflict, **kwargs: object) -> ParticipationForm:
     form = ParticipationForm(**kwargs)
-    form.party.choices = [(0, "Choose…"), *(tuple(row) for row in db.session.execute(party_choices()))]
+    form.party.choices = [(0, "Choose…"), *((pid, name) for pid, name in db.session.execute(party_choices()))]
     in_conflict = db.session.execute(
         sa.select(Party.id, Party.name)
         .where(Party.id.in_(sa.select(Participation.party_id).where(Participation.conflict_id == conflict.id)))
         .order_by(Party.name)
     ).all()
-    form.supports.choices = [(0, "—"), *(tuple(row) for row in in_conflict)]
+    form.supports.choices = [(0, "—"), *((pid, name) for pid, name in in_conflict)]
     return form
 
 
@@ -42,7 +42,10 @@ def new(slug: str) -> str | Response:
         return url_for("conflicts.detail", slug=slug) + "#parties-heading"
 
     return submit(form, save, done="Role recorded.") or render_template(
-        "form.html", form=form, title=f"New role in {conflict.name}", cancel_url=url_for("conflicts.detail", slug=slug),
+        "form.html",
+        form=form,
+        title=f"New role in {conflict.name}",
+        cancel_url=url_for("conflicts.detail", slug=slug),
         quick_party=True,
     )
 
@@ -71,7 +74,11 @@ def edit(participation_id: int) -> str | Response:
         return url_for("conflicts.detail", slug=slug) + "#parties-heading"
 
     return submit(form, save) or render_template(
-        "form.html", form=form, title=title, cancel_url=url_for("conflicts.detail", slug=slug), quick_party=True,
+        "form.html",
+        form=form,
+        title=title,
+        cancel_url=url_for("conflicts.detail", slug=slug),
+        quick_party=True,
     )
 
 

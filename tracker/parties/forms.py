@@ -22,15 +22,14 @@ class PartyForm(InputForm):
     recognition_status = vocab_field(
         RecognitionStatus,
         "Recognition status",
-        description="International standing; only states and state-like authorities have one "
-        "(others: Not applicable).",
+        description="International standing; only states and state-like authorities have one (others: Not applicable).",
     )
     country_code = text_field("Country code", "country_code", description="ISO 3166-1 alpha-3, e.g. EST.")
     description = text_field("Description", "description", area=True)
     version = version_field()
     submit = SubmitField("Save party")
 
-    def validate_country_code(self, field) -> None:  # noqa: ANN001
+    def validate_country_code(self, field) -> None:
         rule(rules.country_code)(self, field)
 
 
@@ -42,9 +41,14 @@ def party_select(label: str, description: str = "") -> SelectField:
 class RecognitionForm(InputForm):
     input_type = RecognitionInput
 
-    recognizer = party_select("Recognizer", description="A state, a state-like authority, or an IGO acting for its members.")
-    recognized = party_select("Recognized", description="A state or a state-like authority: recognition is about statehood. "
-                              "Refusing to deal with a government is a diplomatic sanction (log it as an activity).")
+    recognizer = party_select(
+        "Recognizer", description="A state, a state-like authority, or an IGO acting for its members."
+    )
+    recognized = party_select(
+        "Recognized",
+        description="A state or a state-like authority: recognition is about statehood. "
+        "Refusing to deal with a government is a diplomatic sanction (log it as an activity).",
+    )
     status = vocab_field(RecognitionKind, "Stance")
     since = partial_date_field("Since")
     until = partial_date_field("Until", required=False, end=True)
@@ -53,5 +57,5 @@ class RecognitionForm(InputForm):
     version = version_field()
     submit = SubmitField("Save recognition")
 
-    def validate_source_url(self, field) -> None:  # noqa: ANN001
+    def validate_source_url(self, field) -> None:
         rule(rules.url)(self, field)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from tracker.vocab import PartyKind
 from tracker.models import Activity, ActivityParty, Participation, Party, Recognition
+from tracker.vocab import PartyKind
 
 
 def party_list(*, q: str = "", kind: str | None = None) -> sa.Select:

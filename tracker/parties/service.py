@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import rules, saving
-from tracker.models import ActivityParty, Participation, Party, Recognition
 from tracker.inputs.records import PartyInput, RecognitionInput
+from tracker.models import ActivityParty, Participation, Party, Recognition
 from tracker.vocab import PartyKind
+
 
 def _check_name(session: Session, name: str, exclude_id: int | None) -> None:
     """Party names are unique, whatever their case: "germany" is the party Germany."""
@@ -54,12 +55,14 @@ def references(session: Session, party: Party) -> dict[str, int]:
     """The records that refer to ``party`` (a party still referenced is not deleted)."""
 
     def count(stmt: sa.Select) -> int:
-        return session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+        return session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
 
     return {
         "roles in conflicts": count(sa.select(Participation.id).where(Participation.party_id == party.id)),
         "supporters backing it": count(sa.select(Participation.id).where(Participation.supports_id == party.id)),
-        "activities it took part in": count(sa.select(ActivityParty.activity_id).where(ActivityParty.party_id == party.id)),
+        "activities it took part in": count(
+            sa.select(ActivityParty.activity_id).where(ActivityParty.party_id == party.id)
+        ),
         "recognitions given or received": count(
             sa.select(Recognition.id).where(
                 sa.or_(Recognition.recognizer_id == party.id, Recognition.recognized_id == party.id)
@@ -91,7 +94,9 @@ def create_recognition(session: Session, data: RecognitionInput) -> Recognition:
     return saving.create(session, Recognition(**_recognition_values(session, data)))
 
 
-def update_recognition(session: Session, recognition: Recognition, data: RecognitionInput, *, version: int | None) -> Recognition:
+def update_recognition(
+    session: Session, recognition: Recognition, data: RecognitionInput, *, version: int | None
+) -> Recognition:
     return saving.update_fields(session, recognition, _recognition_values(session, data), version=version)
 
 

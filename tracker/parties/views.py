@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import selectinload
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import requires
 from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
-from tracker.rules import RuleError, as_sentence
-from tracker.vocab import RECOGNIZABLE_KINDS, RECOGNIZER_KINDS
 from tracker.models import Party, Recognition
 from tracker.pagination import paginate
 from tracker.parties import queries, service
 from tracker.parties.forms import PartyForm, RecognitionForm
-from tracker.vocab import PartyKind
+from tracker.rules import RuleError, as_sentence
+from tracker.vocab import RECOGNIZABLE_KINDS, RECOGNIZER_KINDS, PartyKind
 
 bp = Blueprint("parties", __name__, url_prefix="/parties")
 
@@ -35,7 +34,10 @@ def index() -> str:
     if kind and kind not in PartyKind.keys():
         error, kind = f"“{kind}” is not a kind of party; showing every kind.", None
     page = paginate(
-        db.session, queries.party_list(q=q, kind=kind), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+        db.session,
+        queries.party_list(q=q, kind=kind),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
     )
     return render_template("parties/index.html", page=page, q=q, kind=kind, error=error)
 
@@ -47,7 +49,10 @@ def detail(party_id: int) -> str:
     party = party_or_404(party_id)
     recognitions = db.session.scalars(queries.recognitions_of(party_id)).all()
     page = paginate(
-        db.session, queries.activities_of(party_id), request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+        db.session,
+        queries.activities_of(party_id),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
     )
     return render_template(
         "parties/detail.html",
@@ -90,7 +95,9 @@ def quick() -> tuple[Response, int]:
                                   "fields": {field: [as_sentence(str(error))]} if field else {}}), 422  # fmt: skip
         return jsonify(id=party.id, name=party.name, kind=party.kind.value), 201
     fields = {name: list(errors) for name, errors in form.errors.items()}
-    return jsonify(error={"code": "invalid", "message": "The party was not saved: check the fields.", "fields": fields}), 422
+    return jsonify(
+        error={"code": "invalid", "message": "The party was not saved: check the fields.", "fields": fields}
+    ), 422
 
 
 @bp.route("/<int:party_id>/edit", methods=["GET", "POST"])
@@ -149,7 +156,10 @@ def new_recognition() -> str | Response:
         return url_for("parties.detail", party_id=rec.recognizer_id)
 
     return submit(form, save, done="Recognition recorded.") or render_template(
-        "form.html", form=form, title="New recognition", intro="Who stands towards whom, since when.",
+        "form.html",
+        form=form,
+        title="New recognition",
+        intro="Who stands towards whom, since when.",
         cancel_url=url_for("parties.index"),
     )
 
@@ -175,7 +185,10 @@ def edit_recognition(recognition_id: int) -> str | Response:
         return url_for("parties.detail", party_id=rec.recognizer_id)
 
     return submit(form, save) or render_template(
-        "form.html", form=form, title="Edit recognition", cancel_url=url_for("parties.detail", party_id=rec.recognizer_id)
+        "form.html",
+        form=form,
+        title="Edit recognition",
+        cancel_url=url_for("parties.detail", party_id=rec.recognizer_id),
     )
 
 

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -47,17 +47,31 @@ def words(query: str) -> list[str]:
 
 def _docs(conn: sa.Connection, record_type: str, ids: list[int]) -> list[dict[str, Any]]:
     if record_type == "conflict":
-        rows = conn.execute(sa.select(Conflict.id, Conflict.name, Conflict.region, Conflict.summary).where(Conflict.id.in_(ids)))
-        return [{"record_id": i, "conflict_id": i, "title": name, "body": f"{region}\n{summary or ''}"} for i, name, region, summary in rows]
+        rows = conn.execute(
+            sa.select(Conflict.id, Conflict.name, Conflict.region, Conflict.summary).where(Conflict.id.in_(ids))
+        )
+        return [
+            {"record_id": i, "conflict_id": i, "title": name, "body": f"{region}\n{summary or ''}"}
+            for i, name, region, summary in rows
+        ]
     if record_type == "party":
-        rows = conn.execute(sa.select(Party.id, Party.name, Party.full_name, Party.description).where(Party.id.in_(ids)))
-        return [{"record_id": i, "conflict_id": None, "title": name, "body": f"{full or ''}\n{text or ''}"} for i, name, full, text in rows]
+        rows = conn.execute(
+            sa.select(Party.id, Party.name, Party.full_name, Party.description).where(Party.id.in_(ids))
+        )
+        return [
+            {"record_id": i, "conflict_id": None, "title": name, "body": f"{full or ''}\n{text or ''}"}
+            for i, name, full, text in rows
+        ]
     cited: dict[int, list[str]] = {}
     for activity_id, citation in conn.execute(
-        sa.select(Source.activity_id, Source.citation).where(Source.activity_id.in_(ids)).order_by(Source.activity_id, Source.position)
+        sa.select(Source.activity_id, Source.citation)
+        .where(Source.activity_id.in_(ids))
+        .order_by(Source.activity_id, Source.position)
     ):
         cited.setdefault(activity_id, []).append(citation)
-    rows = conn.execute(sa.select(Activity.id, Activity.conflict_id, Activity.title, Activity.description).where(Activity.id.in_(ids)))
+    rows = conn.execute(
+        sa.select(Activity.id, Activity.conflict_id, Activity.title, Activity.description).where(Activity.id.in_(ids))
+    )
     return [
         {"record_id": i, "conflict_id": cid, "title": title, "body": "\n".join([description or "", *cited.get(i, [])])}
         for i, cid, title, description in rows
@@ -67,7 +81,7 @@ def _docs(conn: sa.Connection, record_type: str, ids: list[int]) -> list[dict[st
 def refresh(conn: sa.Connection, record_type: str, ids: Iterable[int]) -> None:
     """Rewrite the documents of these records (removing those of records gone)."""
     ids = sorted(set(ids))
-    table = SearchDocument.__table__
+    table = cast(sa.Table, SearchDocument.__table__)
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
         conn.execute(table.delete().where(table.c.record_type == record_type, table.c.record_id.in_(part)))
@@ -75,13 +89,21 @@ def refresh(conn: sa.Connection, record_type: str, ids: Iterable[int]) -> None:
         if docs:
             conn.execute(
                 table.insert(),
-                [d | {"record_type": record_type, "title": d["title"][:300], "folded": fold(f"{d['title']}\n{d['body']}")} for d in docs],
+                [
+                    d
+                    | {
+                        "record_type": record_type,
+                        "title": d["title"][:300],
+                        "folded": fold(f"{d['title']}\n{d['body']}"),
+                    }
+                    for d in docs
+                ],
             )
 
 
 def rebuild(conn: sa.Connection) -> int:
     """Every document anew; the number written."""
-    conn.execute(SearchDocument.__table__.delete())
+    conn.execute(cast(sa.Table, SearchDocument.__table__).delete())
     for record_type, model in (("conflict", Conflict), ("party", Party), ("activity", Activity)):
         refresh(conn, record_type, conn.scalars(sa.select(model.id)))
     return conn.scalar(sa.select(sa.func.count()).select_from(SearchDocument)) or 0
@@ -148,7 +170,12 @@ def _match(dialect: str, d: Any, terms: list[str]) -> tuple[Any, Any, Any, dict[
     if dialect == "sqlite":
         fts = sa.table("search_fts", sa.column("rowid"))
         expression = " AND ".join(f'"{t}"*' for t in terms)
-        return d.join(fts, fts.c.rowid == d.c.id), sa.text("search_fts MATCH :fts"), sa.text("bm25(search_fts)"), {"fts": expression}
+        return (
+            d.join(fts, fts.c.rowid == d.c.id),
+            sa.text("search_fts MATCH :fts"),
+            sa.text("bm25(search_fts)"),
+            {"fts": expression},
+        )
     expression = " & ".join(f"{t}:*" for t in terms)
     where = sa.text("to_tsvector('simple', d.folded) @@ to_tsquery('simple', :fts)")
     rank = sa.text("-ts_rank(to_tsvector('simple', d.folded), to_tsquery('simple', :fts))")
@@ -201,4 +228,6 @@ def snippet(title: str, body: str, terms: list[str], width: int = 30) -> Markup:
     shown = tokens[start : start + width]
     out = [Markup("<mark>{}</mark>").format(t) if hit(t) else escape(t) for t in shown]
     text = Markup(" ").join(out)
-    return (Markup("… ") if start else Markup("")) + text + (Markup(" …") if start + width < len(tokens) else Markup(""))
+    return (
+        (Markup("… ") if start else Markup("")) + text + (Markup(" …") if start + width < len(tokens) else Markup(""))
+    )

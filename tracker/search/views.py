@@ -32,13 +32,24 @@ def index_page() -> str:
     by_slug = {slug: (cid, name) for cid, slug, name in conflicts}
     within = by_slug.get(request.args.get("conflict", ""))
     page = request.args.get("page", 1, type=int) or 1
-    results = index.search(db.session, q, record_type=kind, conflict_id=within[0] if within else None, page=page, per_page=PER_PAGE) if q else None
+    results = (
+        index.search(
+            db.session, q, record_type=kind, conflict_id=within[0] if within else None, page=page, per_page=PER_PAGE
+        )
+        if q
+        else None
+    )
     names = {cid: (slug, name) for cid, slug, name in conflicts}
     dates = {}
     if results:
         ids = [h.record_id for h in results.hits if h.record_type == "activity"]
         if ids:
-            dates = {i: (d, p) for i, d, p in db.session.execute(sa.select(Activity.id, Activity.date, Activity.date_precision).where(Activity.id.in_(ids)))}
+            dates = {
+                i: (d, p)
+                for i, d, p in db.session.execute(
+                    sa.select(Activity.id, Activity.date, Activity.date_precision).where(Activity.id.in_(ids))
+                )
+            }
     return render_template(
         "search/index.html", q=q or raw[:300], results=results, error=error, kind=kind, conflicts=conflicts,
         conflict_slug=request.args.get("conflict", "") if within else "", names=names, dates=dates,

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from tracker import paths
 from tracker.seeding.apply import SeedReport, apply_seed
 from tracker.seeding.files import read_seed
 from tracker.seeding.records import Problem, SeedData, SeedError
 
-#: The seed folder of this checkout.
-DEFAULT_SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
+#: The seed folder (in a checkout, or carried by the wheel).
+DEFAULT_SEED_DIR = paths.top_level("seed")
 
 
 def load_seed(session: Session, directory: Path = DEFAULT_SEED_DIR, *, update: bool = False) -> SeedReport:

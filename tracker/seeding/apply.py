@@ -18,7 +18,7 @@ before the marks existed) is marked, not rewritten; an activity is also found by
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,8 @@ from tracker import audit
 from tracker.activities import service as activities
 from tracker.conflicts import service as conflicts
 from tracker.inputs.activity import ActivityInput
+from tracker.inputs.record import day
+from tracker.inputs.records import RecognitionInput
 from tracker.models import (
     Activity,
     ActivityParty,
@@ -43,8 +45,6 @@ from tracker.models import (
 from tracker.participations import service as participations
 from tracker.parties import service as parties
 from tracker.rules import RuleError, format_partial_date
-from tracker.inputs.record import day
-from tracker.inputs.records import RecognitionInput
 from tracker.seeding.records import ConflictFile, SeedData
 
 ACTOR = audit.SEED_ACTOR
@@ -103,10 +103,10 @@ class _Writer:
         label: str,
         *,
         model: type,
-        find: Callable[[], Any | None],
-        differs: Callable[[Any], bool],
-        make: Callable[[], Any],
-        apply: Callable[[Any], None],
+        find: Callable[..., Any],
+        differs: Callable[..., bool],
+        make: Callable[..., Any],
+        apply: Callable[..., object],
     ) -> Any | None:
         """The record of one example: created when never loaded; left alone, or (``--update``)
         corrected when nobody changed it; ``None`` when its users deleted it."""
@@ -196,7 +196,10 @@ class _Writer:
         self.flush()
 
     def _phases(self, conflict: Conflict, cf: ConflictFile) -> None:
-        known = {p.since: p for p in self.session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id))}
+        known = {
+            p.since: p
+            for p in self.session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id))
+        }
         for ph in cf.phases:
             since = ph.since[0]
             self.settle(
@@ -210,14 +213,14 @@ class _Writer:
 
     # -- roles and recognitions ----------------------------------------------------------
 
-    def _party_ids(self, label: str, *names: str | None) -> list[int | None] | None:
+    def _party_ids(self, label: str, *names: int | str | None) -> list[int | None] | None:
         """The ids of the named parties; ``None`` (and a note) when one was deleted here."""
         out: list[int | None] = []
         for name in names:
             if name is None:
                 out.append(None)
                 continue
-            party = self.parties.get(name)
+            party = self.parties.get(str(name))
             if party is None:
                 self.skip(label, f"the party {name!r} was deleted in this database")
                 return None
@@ -246,8 +249,12 @@ class _Writer:
                 apply=lambda p, d=data: participations.update_participation(self.session, p, d, version=None),
             )  # fmt: skip
 
-    def _find_participation(self, rows: list[Participation], values: dict[str, Any]) -> Participation | None:
-        same = [r for r in rows if (r.party_id, r.role, r.supports_id) == (values["party_id"], values["role"], values["supports_id"])]
+    def _find_participation(self, rows: Sequence[Participation], values: dict[str, Any]) -> Participation | None:
+        same = [
+            r
+            for r in rows
+            if (r.party_id, r.role, r.supports_id) == (values["party_id"], values["role"], values["supports_id"])
+        ]
         exact = [r for r in same if r.since == values["since"]]
         if exact:
             return exact[0]
@@ -311,7 +318,10 @@ class _Writer:
         users' now), and ``--update`` says so."""
         for (record_type, key), mark in sorted(self.marks.items()):
             if (record_type, key) not in self.seen and mark.id is not None:
-                self.skip(f"{record_type.replace('_', ' ')} {key!r}", "no longer in seed/: left as it is (delete it if it should go)")
+                self.skip(
+                    f"{record_type.replace('_', ' ')} {key!r}",
+                    "no longer in seed/: left as it is (delete it if it should go)",
+                )
 
 
 @audit.through("seed")

@@ -8,12 +8,17 @@ from typing import Any
 import yaml
 
 from tracker import rules
-from tracker.vocab import ActivityPartyRole, Role
-
 from tracker.inputs.records import PartyInput
 from tracker.seeding.records import ConflictFile, Problem, SeedData, SeedError
-from tracker.seeding.spec import _read_activity, _read_conflict, _read_participation, _read_party, _read_recognition, _Reader
-
+from tracker.seeding.spec import (
+    _read_activity,
+    _read_conflict,
+    _read_participation,
+    _read_party,
+    _read_recognition,
+    _Reader,
+)
+from tracker.vocab import ActivityPartyRole, Role
 
 #: libyaml's safe loader when PyYAML has it (ten times faster), the pure-Python one otherwise.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -47,8 +52,10 @@ def _read_conflict_file(path: Path, r: _Reader, parties: dict[str, PartyInput]) 
         r.problem("file", key, "unknown section")
     _collect_parties(r, doc, parties)
     read = _read_conflict(r, doc.get("conflict"))
-    participations = [p for i, d in enumerate(_section(r, doc, "participations")) if (p := _read_participation(r, d, i))]
-    recognitions = [p for i, d in enumerate(_section(r, doc, "recognitions")) if (p := _read_recognition(r, d, i))]
+    participations = [
+        p for i, d in enumerate(_section(r, doc, "participations")) if (p := _read_participation(r, d, i))
+    ]
+    recognitions = [c for i, d in enumerate(_section(r, doc, "recognitions")) if (c := _read_recognition(r, d, i))]
     activities = [a for i, d in enumerate(_section(r, doc, "activities")) if (a := _read_activity(r, d, i))]
     if read is None:
         return None
@@ -96,7 +103,8 @@ def _check_references(r: _Reader, cf: ConflictFile, parties: dict[str, PartyInpu
         seen.add(key)
         if a.ref is not None and a.ref in refs:
             r.problem(label, "ref", f"{a.ref!r} names another activity of this file")
-        refs.add(a.ref)
+        if a.ref is not None:
+            refs.add(a.ref)
         for name, _role in a.party_names:
             if name not in parties:
                 r.problem(label, "parties", f"no party named {name!r} is defined")

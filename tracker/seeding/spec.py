@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-
 from tracker import rules
 from tracker.inputs.activity import ActivityInput
 from tracker.inputs.base import Invalid, start_date, text, vocab
