@@ -151,3 +151,50 @@ def test_two_examples_never_claim_one_record(session: Session, small_seed: Path)
         ("observer", "1990-01-01"),
         ("mediator", "1991-05-01"),
     ]
+
+
+def test_an_example_the_services_refuse_now_is_skipped_with_the_reason_and_the_rest_load(
+    session: Session, small_seed: Path, runner
+) -> None:
+    """The seed writes through the services: an example added to seed/ later whose party lost
+    its role here (users deleted it) is refused by the same rule as a form, in a savepoint of
+    its own; the run reports it and loads the other new examples."""
+    gamma = session.scalars(sa.select(Party).where(Party.name == "Gamma Union")).one()
+    session.execute(sa.delete(Participation).where(Participation.party_id == gamma.id))
+    session.commit()
+    later = (
+        CONFLICT
+        + """  - date: "1993-02"
+    type: good_offices
+    track: "1"
+    scope: multilateral
+    official_level: senior_official
+    form: informal
+    purpose: persuasive
+    effect: neutral
+    title: Good offices resumed
+    parties:
+      - {party: Gamma Union, role: mediator}
+    sources:
+      - {citation: "Gamma Union, 1993"}
+  - date: "1993-03"
+    type: statement
+    track: "1"
+    scope: bilateral
+    official_level: ministerial
+    form: written
+    purpose: persuasive
+    effect: neutral
+    title: Betastan answers
+    parties:
+      - {party: Betastan, role: initiator}
+    sources:
+      - {citation: "Betastan, 1993"}
+"""
+    )
+    write_seed(small_seed, later)
+    result = runner.invoke(args=["seed", "--path", str(small_seed)])
+    assert result.exit_code == 0, result.output
+    assert "Good offices resumed" in result.output and "not parties to this conflict: Gamma Union" in result.output
+    assert _activity(session, "Good offices resumed") is None
+    assert _activity(session, "Betastan answers") is not None

@@ -54,10 +54,12 @@ def seed_command(directory: Path | None, check: bool, update: bool) -> None:
         raise click.ClickException(
             f"the seed was refused ({len(error.problems)} problems); nothing was written"
         ) from None
-    if not report.counts:
+    if not report.counts and not report.refused:
         click.echo("Seed already loaded: nothing to add or change.")
     for what, n in sorted(report.counts.items()):
         click.echo(f"{what}: {n}")
+    for what, why in report.refused:
+        click.echo(f"refused: {what}: {why}")
     if update:
         for what, why in report.skipped:
             click.echo(f"skipped: {what}: {why}")

@@ -1,6 +1,7 @@
 """Create, update and delete records with their audit entry and a lost-update check.
 
-The callers (views, the import, later the API) commit; nothing here does.
+The callers (views, the import, the seed, the API) own the transaction: they commit, and on
+an error from here they roll back (or release a savepoint); nothing here does either.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError as error:
-        session.rollback()
         raise constraints.explain(error) from error
 
 
@@ -63,12 +63,10 @@ def update(session: Session, obj: Any, apply: Callable[[Any], None], *, version:
     apply(obj)
     if version is not None and current is not None and version != current:
         changes = {k: [mine, theirs] for k, (theirs, mine) in audit.diff(before, audit.snapshot(obj)).items()}
-        session.rollback()
         raise StaleEdit(changes, current)
     try:
         _flush(session)
     except StaleDataError:
-        session.rollback()
         raise StaleEdit({}, (current or 0) + 1) from None
     audit.record(session, AuditAction.UPDATE, obj, before)
     return obj

@@ -57,6 +57,9 @@ class SeedReport:
     counts: Counter[str] = field(default_factory=Counter)
     #: ``(example, reason)`` for every example the run did not write.
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(example, reason)`` for the examples a service refused (a rule the database's records
+    #: break now, e.g. a party whose role users deleted): always reported.
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _differs(obj: Any, values: dict[str, Any]) -> bool:
@@ -127,9 +130,10 @@ class _Writer:
                 obj = None  # another example's record already: this one is new
             if obj is None:
                 try:
-                    obj = make()
+                    with self.session.begin_nested():  # a refused example leaves the others be
+                        obj = make()
                 except RuleError as error:
-                    self.skip(label, f"not loaded: {error}")
+                    self.report.refused.append((label, f"not loaded: {error}"))
                     return None
                 self._mark(record_type, keys[0], obj.id)
                 self.report.counts[f"{record_type.replace('_', ' ')} created"] += 1
@@ -142,9 +146,10 @@ class _Writer:
                 self.skip(label, f"changed by {actor} on {at:%Y-%m-%d}: left as it is")
             else:
                 try:
-                    apply(obj)
+                    with self.session.begin_nested():
+                        apply(obj)
                 except RuleError as error:
-                    self.skip(label, f"not corrected: {error}")
+                    self.report.refused.append((label, f"not corrected: {error}"))
                 else:
                     self.report.counts[f"{record_type.replace('_', ' ')} updated"] += 1
         return obj
