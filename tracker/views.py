@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, request, url_for
+from markupsafe import Markup, escape
 
 from tracker import cameo, vocab
 from tracker.rules import format_partial_date
@@ -37,6 +39,12 @@ def url_without(name: str, value: str | None = None, anchor: str | None = None) 
     )
 
 
+def table_rows(rows: Iterable[Iterable[Any]]) -> Markup:
+    """Table body rows, each value escaped (a data table has thousands of cells: written here,
+    not cell by cell in the template)."""
+    return Markup("".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows))
+
+
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     """``1 activity``, ``2 activities``: a count with its noun."""
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
@@ -67,3 +75,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(url_with)
     app.add_template_global(url_without)
     app.add_template_filter(counted)
+    app.add_template_filter(table_rows)

@@ -147,10 +147,11 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
         for name, (_vocab, per_bucket) in _MIX.items()
         for stmt in src.counts(name, bucketing if per_bucket else None)
     ]
-    branches += [*src.counts("cameo_code", bucketing), *src.counts("cameo_code", MONTHS, label="cameo_month")]
+    # CAMEO codes per month only: every bucket (month, quarter, year) is a sum of months.
+    branches += src.counts("cameo_code", MONTHS, label="cameo_month")
     rows = session.execute(sa.union_all(*branches)).all()
     totals: dict[str, dict[str, int]] = {name: {} for name in _MIX}
-    per_bucket_rows: dict[str, list[Any]] = {"track": [], "incentive": [], "cameo_code": [], "cameo_month": []}
+    per_bucket_rows: dict[str, list[Any]] = {"track": [], "incentive": [], "cameo_month": []}
     for row in rows:
         if row.kind in per_bucket_rows:
             per_bucket_rows[row.kind].append(row)
@@ -163,7 +164,7 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
     return Mix(
         tracks=series["track"],
         incentives=series["incentive"],
-        escalation=_escalation(per_bucket_rows["cameo_code"], per_bucket_rows["cameo_month"], bucketing, buckets),
+        escalation=_escalation(per_bucket_rows["cameo_month"], bucketing, buckets),
         **{
             f"{name}s": [(k, totals[name].get(k, 0)) for k in _MIX[name][0].keys()]
             for name in ("type", "purpose", "effect")
@@ -174,28 +175,31 @@ def mix(session: Session, src: Source, bucketing: Bucketing, buckets: list[tuple
 MONTHS = Bucketing("month")
 
 
-def _escalation(
-    rows: list[Any], month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]]
-) -> Escalation:
-    """Grouped counts per CAMEO code, weighted: per bucket of ``buckets`` and per month."""
-    table = cameo.codes()
+def _escalation(month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]]) -> Escalation:
+    """Counts per CAMEO code and month, weighted: per month, and summed per bucket of
+    ``buckets`` (a month, a quarter or a year: whole months)."""
+    weights = {c.code: (c.goldstein, c.quad_class.value) for c in cameo.codes().values()}
     index = {b: i for i, b in enumerate(buckets)}
+    bucket_of: dict[tuple[int, int], int] = {}
     counts, sums = [0] * len(buckets), [0.0] * len(buckets)
     quads = {q.value: [0] * len(buckets) for q in QuadClass}
-    for row in rows:
-        code, n, i = table.get(row.key), int(row.n), index[bucketing.key(row)]
-        if code is None:
-            continue
-        counts[i] += n
-        sums[i] += code.goldstein * n
-        quads[code.quad_class.value][i] += n
     months: dict[tuple[int, int], list[float]] = {}
-    for row in month_rows:
-        code = table.get(row.key)
-        if code is not None:
-            pair = months.setdefault(MONTHS.key(row), [0, 0.0])
-            pair[0] += int(row.n)
-            pair[1] += code.goldstein * int(row.n)
+    for _kind, year, part, key, count in month_rows:  # tens of thousands of rows: kept lean
+        weight = weights.get(key)
+        if weight is None:
+            continue
+        goldstein, quad = weight
+        n, month = int(count), (int(year), int(part))
+        pair = months.get(month)
+        if pair is None:
+            pair = months[month] = [0, 0.0]
+            bucket_of[month] = index[bucketing.of(date(month[0], month[1], 1))]
+        pair[0] += n
+        pair[1] += goldstein * n
+        i = bucket_of[month]
+        counts[i] += n
+        sums[i] += goldstein * n
+        quads[quad][i] += n
     labels = [bucketing.label(b) for b in buckets]
     return Escalation(
         labels=labels,
