@@ -42,7 +42,10 @@ def url_without(name: str, value: str | None = None, anchor: str | None = None) 
 def table_rows(rows: Iterable[Iterable[Any]]) -> Markup:
     """Table body rows, each value escaped (a data table has thousands of cells: written here,
     not cell by cell in the template)."""
-    return Markup("".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows))
+    def cell(v: Any) -> str:
+        return str(v) if type(v) in (int, float) else escape(v)  # numbers need no escaping
+
+    return Markup("".join("<tr><td>" + "</td><td>".join(map(cell, row)) + "</td></tr>" for row in rows))
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:
