@@ -8,7 +8,8 @@ write through :mod:`tracker.saving`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -77,6 +78,12 @@ class _Context:
         self.involved = involved_party_ids(session, conflict)
         self.direct = _direct_party_ids(session, conflict)
 
+    def want(self, party_ids: set[int]) -> None:
+        """Read the parties not read yet."""
+        missing = party_ids - set(self.parties)
+        if missing:
+            self.parties |= {p.id: p for p in self.session.scalars(sa.select(Party).where(Party.id.in_(missing)))}
+
     def check(self, data: ActivityInput, links: Links, *, add_missing_parties: bool) -> list[int]:
         """The database's rules for one activity; returns the parties to add to the conflict."""
         if any(pid not in self.parties for pid, _ in links):
@@ -93,6 +100,32 @@ class _Context:
             )
         self.involved.update(missing)
         return missing
+
+
+_BULK = "activity_contexts"
+
+
+@contextmanager
+def bulk(session: Session) -> Iterator[None]:
+    """Many writes in a row by one writer (the seed): what the checks read about a conflict
+    (its parties and who is a direct party) is read once and kept in step by the writes here.
+    Outside the block every call reads it afresh."""
+    session.info[_BULK] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_BULK, None)
+
+
+def _context(session: Session, conflict: Conflict, party_ids: set[int]) -> _Context:
+    kept: dict[int, _Context] | None = session.info.get(_BULK)
+    if kept is None:
+        return _Context(session, conflict, party_ids)
+    context = kept.get(conflict.id)
+    if context is None:
+        context = kept[conflict.id] = _Context(session, conflict, party_ids)
+    context.want(party_ids)
+    return context
 
 
 def _duplicates(session: Session, conflict: Conflict, keys: set[tuple], exclude_id: int | None = None) -> set[tuple]:
@@ -177,7 +210,7 @@ def create_activities(
             raise ItemError(
                 i, FieldError("title", DUPLICATE if key in known else "the same date, type and title are given twice")
             )
-    context = _Context(session, conflict, {pid for item in links for pid, _ in item})
+    context = _context(session, conflict, {pid for item in links for pid, _ in item})
     missing: list[int] = []
     for i, (data, item) in enumerate(zip(checked, links, strict=True)):
         try:
@@ -203,7 +236,7 @@ def update_activity(
     assert conflict is not None
     if _duplicates(session, conflict, {_key(data)}, exclude_id=activity.id):
         raise FieldError("title", DUPLICATE)
-    context = _Context(session, conflict, {pid for pid, _ in links})
+    context = _context(session, conflict, {pid for pid, _ in links})
     add_observers(session, conflict, context.check(data, links, add_missing_parties=add_missing_parties))
     return saving.update(session, activity, lambda a: _fill(a, data, links, context.parties), version=version)
 

@@ -333,7 +333,7 @@ class _Writer:
 def apply_seed(session: Session, data: SeedData, *, update: bool = False) -> SeedReport:
     """Write ``data`` through the services, in the session's transaction (the caller commits);
     returns the report. Every history entry names the actor ``seed``."""
-    with audit.acting_as(audit.Actor(None, ACTOR)):
+    with audit.acting_as(audit.Actor(None, ACTOR)), activities.bulk(session):
         return _apply(session, data, update=update)
 
 
