@@ -172,7 +172,10 @@ def test_every_export_column_has_one_getter_and_json_uses_the_same_names(session
     record = serializers.json_record(getters, columns.ACTIVITIES)(item)
     assert list(record) == columns.names(columns.ACTIVITIES)
     assert record["conflict"] == "=Serialized" and record["title"] == "+Talks"  # JSON: as recorded
-    assert record["initiators"] == "Alpha" and record["targets"] == "Beta" and record["incentive"] is None
+    assert record["initiators"] == [{"id": a.id, "name": "Alpha"}] and record["targets"] == [
+        {"id": b.id, "name": "Beta"}
+    ]
+    assert record["incentive"] is None and record["sources"][0]["citation"]
     row = serializers.csv_row(getters, columns.ACTIVITIES)(item)
     assert row[columns.names(columns.ACTIVITIES).index("title")] == "'+Talks"  # CSV: neutralised
 

@@ -189,6 +189,15 @@ def origin(name: str) -> Iterator[None]:
         _origin.reset(token)
 
 
+def set_origin(name: str) -> Token[str]:
+    """Mark the entries written from here on as coming through ``name`` (a request's door)."""
+    return _origin.set(name)
+
+
+def reset_origin(token: Token[str]) -> None:
+    _origin.reset(token)
+
+
 def through(name: str) -> Callable[[F], F]:
     """A function whose writes are all marked as coming through ``name`` (see :func:`origin`)."""
 

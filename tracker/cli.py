@@ -150,6 +150,30 @@ def import_activities_command(file: Path, slug: str, dry_run: bool, on_duplicate
     )
 
 
+@click.command("create-token")
+@click.option("--email", required=True, help="The owner's address.")
+@click.option("--name", required=True, help="What the token is for (unique among the owner's tokens).")
+@click.option("--read-only", is_flag=True, help="The token reads only.")
+def create_token_command(email: str, name: str, read_only: bool) -> None:
+    """Create a personal API token and print it once (only its SHA-256 digest is kept)."""
+    from tracker.api.tokens import create_token
+
+    user = db.session.scalars(sa.select(User).where(User.email == email.strip().lower())).one_or_none()
+    if user is None:
+        raise click.ClickException(f"no account has the e-mail {email!r}")
+    try:
+        token, secret = create_token(db.session, user, name, read_only=read_only)
+        db.session.commit()
+    except RuleError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(secret)
+    click.echo(
+        f"(token “{token.name}” of {user.email}, {'read only' if read_only else 'read and write'}; shown once)",
+        err=True,
+    )
+
+
 @click.command("reset-password")
 @click.option("--email", required=True, help="The account's address.")
 def reset_password_command(email: str) -> None:
@@ -238,6 +262,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(first_admin_command)
     app.cli.add_command(reset_password_command)
+    app.cli.add_command(create_token_command)
     app.cli.add_command(search_command)
     app.cli.add_command(import_activities_command)
     app.cli.add_command(data_dictionary_command)

@@ -20,6 +20,10 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     if code == 413:
         limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024
         error.description = f"The upload is larger than the limit of {limit:.0f} MB; split the file and try again."
+    if request.path.startswith("/api/"):  # the API's one error shape
+        from tracker.api.errors import ApiError
+
+        return ApiError(code, error.name.lower().replace(" ", "_"), error.description or error.name).response()
     if _wants_json():
         return {"error": error.name, "message": error.description}, code
     return render_template("error.html", error=error), code

@@ -48,6 +48,7 @@ MAX_LENGTH = {
     "pax_process": 120,
     "email": 254,
     "user_name": 120,
+    "token_name": 80,
     "cameo_code": 4,
 }
 

@@ -42,6 +42,7 @@ def url_without(name: str, value: str | None = None, anchor: str | None = None) 
 def table_rows(rows: Iterable[Iterable[Any]]) -> Markup:
     """Table body rows, each value escaped (a data table has thousands of cells: written here,
     not cell by cell in the template)."""
+
     def cell(v: Any) -> str:
         return str(v) if type(v) in (int, float) else escape(v)  # numbers need no escaping
 
@@ -70,6 +71,9 @@ def init_app(app: Flask) -> None:
 
     del editing, views  # imported for the routes they add
     access.init_app(app)
+    from tracker.api import views as api
+
+    api.init_app(app)
     for area in (auth, conflicts, dashboards, exports, imports, parties, participations, activities, history, search):
         app.register_blueprint(area.bp)
     app.add_template_filter(format_partial_date, "partial_date")

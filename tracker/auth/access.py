@@ -42,7 +42,10 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(session_key: str) -> User | None:
-    """The user of a session key ``id:epoch``; none once the epoch moved or the user left."""
+    """The user of a session key ``id:epoch``; none once the epoch moved or the user left.
+    The API ignores session cookies: it answers personal tokens only (no cross-site writes)."""
+    if request.path.startswith(API_PREFIX):
+        return None
     user_id, _, epoch = session_key.partition(":")
     if not (user_id.isdigit() and epoch.isdigit()):
         return None
@@ -50,6 +53,27 @@ def load_user(session_key: str) -> User | None:
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     return user
+
+
+API_PREFIX = "/api/"
+
+
+@login_manager.request_loader
+def load_token_user(req: Any) -> User | None:
+    """Under ``/api/``, the owner of the personal token sent as ``Authorization: Bearer …``
+    (``g.api_token`` holds the token: its name goes into the history, ``read_only`` narrows it)."""
+    if not req.path.startswith(API_PREFIX):
+        return None
+    scheme, _, secret = (req.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    from tracker.api.tokens import authenticate
+
+    token = authenticate(db.session, secret.strip())
+    if token is None:
+        return None
+    g.api_token = token
+    return token.user
 
 
 def can(ability: str, user: Any = None) -> bool:
@@ -121,15 +145,23 @@ def _require_sign_in() -> Any:
 
 
 def _set_actor() -> None:
-    """The signed-in user writes this request's history entries (see ``audit.set_actor``)."""
+    """The signed-in user writes this request's history entries (see ``audit.set_actor``); a
+    write through the API names the token too, and is marked as coming through the API."""
     if current_user.is_authenticated:
-        g.audit_actor = audit.set_actor(audit.Actor(current_user.id, current_user.email))
+        token = g.get("api_token")
+        name = f"{current_user.email} (token “{token.name}”)" if token is not None else current_user.email
+        g.audit_actor = audit.set_actor(audit.Actor(current_user.id, name))
+        if token is not None:
+            g.audit_origin = audit.set_origin("api")
 
 
 def _reset_actor(_error: BaseException | None) -> None:
     token = g.pop("audit_actor", None)
     if token is not None:
         audit.reset_actor(token)
+    origin = g.pop("audit_origin", None)
+    if origin is not None:
+        audit.reset_origin(origin)
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ number of activities, and no ORM entity is built.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from functools import partial
@@ -27,9 +27,13 @@ from tracker.vocab import ActivityType
 BATCH = 2_000
 
 
-def _scoped(stmt: sa.Select, conflict_id: int | None, flt: ActivityFilter) -> sa.Select:
+def _scoped(
+    stmt: sa.Select, conflict_id: int | None, flt: ActivityFilter, ids: Sequence[int] | None = None
+) -> sa.Select:
     if conflict_id is not None:
         stmt = stmt.where(Activity.conflict_id == conflict_id)
+    if ids is not None:
+        stmt = stmt.where(Activity.id.in_(ids))
     return flt.apply(stmt).order_by(Activity.conflict_id, Activity.date, Activity.id)
 
 
@@ -119,7 +123,11 @@ def getters(names: Names) -> dict[str, Getter]:
     name_of = names.parties.__getitem__
 
     def parties(role: str) -> Getter:
-        return Getter(lambda i: join(list(map(name_of, i.parties[role]))) if role in i.parties else "", text=True)
+        return Getter(
+            lambda i: join(list(map(name_of, i.parties[role]))) if role in i.parties else "",
+            text=True,
+            json=lambda i: [{"id": pid, "name": name_of(pid)} for pid in i.parties.get(role, ())],
+        )
 
     return {
         "activity_id": field("id"),
@@ -146,28 +154,36 @@ def getters(names: Names) -> dict[str, Getter]:
         "targets": parties("target"),
         "participants": parties("participant"),
         "mediators": parties("mediator"),
-        "sources": Getter(lambda i: join([fmt(c, u) for c, u in i.sources]), text=True),
+        "sources": Getter(
+            lambda i: join([fmt(c, u) for c, u in i.sources]),
+            text=True,
+            json=lambda i: [{"citation": c, "url": u} for c, u in i.sources],
+        ),
         "recorded_by": Getter(lambda i: names.users.get(i.recorded_by_id), text=True),
         "recorded_at": Getter(lambda i: stamp(i.recorded_at)),
         "updated_at": Getter(lambda i: stamp(i.updated_at)),
     }
 
 
-def items(connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter) -> Iterator[Item]:
-    """The activities, in timeline order (conflict, date, id), each with its party links
-    (ids by role) and sources: three cursors walked side by side, memory flat."""
-    main = _scoped(sa.select(*(c.label(n) for n, c in _selected().items())), conflict_id, flt)
+def items(
+    connection: sa.Connection, conflict_id: int | None, flt: ActivityFilter, ids: Sequence[int] | None = None
+) -> Iterator[Any]:
+    """:class:`Item` rows: the activities (``ids``: only those), in timeline order (conflict, date, id), each with
+    its party links (ids by role) and sources: three cursors walked side by side, memory flat."""
+    main = _scoped(sa.select(*(c.label(n) for n, c in _selected().items())), conflict_id, flt, ids)
     links = _scoped(
         sa.select(ActivityParty.activity_id, _plain(ActivityParty.role), ActivityParty.party_id).join(
             Activity, Activity.id == ActivityParty.activity_id
         ),
         conflict_id,
         flt,
+        ids,
     ).order_by(ActivityParty.position)
     sources = _scoped(
         sa.select(Source.activity_id, Source.citation, Source.url).join(Activity, Activity.id == Source.activity_id),
         conflict_id,
         flt,
+        ids,
     ).order_by(Source.position)
     flat = partial(_stream, connection)
     link_rows = flat(links)

@@ -86,15 +86,22 @@ AUDIT = {
 }  # fmt: skip
 
 
-def conflicts(connection: sa.Connection) -> Iterator[list[Any]]:
+def conflict_items(connection: sa.Connection, slug: str | None = None) -> Iterator[sa.Row]:
+    """Every conflict (or the one under ``slug``) with its current phase and activity count."""
     counts = sa.select(sa.func.count(Activity.id)).where(Activity.conflict_id == Conflict.id).scalar_subquery()
     stmt = sa.select(
         Conflict.id, Conflict.slug, Conflict.name, Conflict.type, Conflict.region, current_phase_column().label("phase"),
         Conflict.start_date, Conflict.start_date_precision, Conflict.end_date, Conflict.end_date_precision,
         counts.label("activities"), Conflict.ucdp_id, Conflict.acled_id, Conflict.pax_process, Conflict.summary,
     ).order_by(Conflict.name)  # fmt: skip
+    if slug is not None:
+        stmt = stmt.where(Conflict.slug == slug)
+    yield from _stream(connection, stmt)
+
+
+def conflicts(connection: sa.Connection) -> Iterator[list[Any]]:
     row = csv_row(CONFLICT, columns.CONFLICTS)
-    for item in _stream(connection, stmt):
+    for item in conflict_items(connection):
         yield row(item)
 
 

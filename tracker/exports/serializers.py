@@ -24,6 +24,8 @@ class Getter:
     text: bool = False
     #: Set when the value is the row's own under this label (read directly on the hot path).
     label: str | None = None
+    #: The value in JSON, when it differs from the cell (a list rather than names joined).
+    json: Callable[[Any], Any] | None = None
 
 
 def field(label: str, *, text: bool = False) -> Getter:
@@ -60,7 +62,7 @@ def csv_row(table: dict[str, Getter], cols: list[columns.Column]) -> Callable[[A
 
 def json_record(table: dict[str, Getter], cols: list[columns.Column]) -> Callable[[Any], dict[str, Any]]:
     """An item as a JSON object keyed by the data dictionary's column names."""
-    pairs = [(c.name, g.get) for c, g in zip(cols, _checked(table, cols), strict=True)]
+    pairs = [(c.name, g.json or g.get) for c, g in zip(cols, _checked(table, cols), strict=True)]
     return lambda item: {name: get(item) for name, get in pairs}
 
 

@@ -13,6 +13,7 @@ from tracker.models.party import Party, Recognition
 from tracker.models.search import SearchDocument
 from tracker.models.seed import SeedRecord
 from tracker.models.tally import ActivityTally, PartyTally
+from tracker.models.token import ApiToken
 from tracker.models.trend import TrendOverride
 from tracker.models.user import User
 
@@ -20,6 +21,7 @@ __all__ = [
     "Activity",
     "ActivityParty",
     "ActivityTally",
+    "ApiToken",
     "AuditEntry",
     "Base",
     "Conflict",
