@@ -184,3 +184,40 @@ def test_tokens_page_shows_a_new_secret_once_and_revokes(client, auth, session: 
     assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
     session.expire_all()
     assert session.get(ApiToken, token.id).revoked_at is not None
+
+
+def test_a_duplicate_is_a_conflict_and_too_many_requests_wait(client, app, session: Session, world) -> None:
+    secret = _token(session, "analyst")
+    url = "/api/v1/conflicts/moz/activities"
+    assert client.post(url, json=_body(world), headers=_auth(secret)).status_code == 201
+    again = client.post(url, json=_body(world), headers=_auth(secret))
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "duplicate"
+    limit = app.config["API_RATE_LIMIT"]
+    app.config["API_RATE_LIMIT"] = 1
+    try:
+        other = _token(session, "analyst", name="other")
+        assert client.get(url, headers=_auth(other)).status_code == 200
+        busy = client.get(url, headers=_auth(other))
+        assert busy.status_code == 429 and int(busy.headers["Retry-After"]) >= 1
+        assert busy.get_json()["error"]["code"] == "too_many_requests"
+    finally:
+        app.config["API_RATE_LIMIT"] = limit
+    assert _count(session, Activity) == 1
+
+
+def test_parties_and_the_dashboard_read_as_the_exports_and_the_page(client, session: Session, world) -> None:
+    secret = _token(session, "viewer")
+    writer = _token(session, "analyst", name="writer")
+    for day, track in ((4, "1"), (5, "2"), (6, "1")):
+        body = _body(world, date=f"1992-10-{day:02d}", title=f"Talks {day}", track=track)
+        assert client.post("/api/v1/conflicts/moz/activities", json=body, headers=_auth(writer)).status_code == 201
+    listed = client.get("/api/v1/parties", headers=_auth(secret)).get_json()["items"]
+    assert [p["name"] for p in listed] == ["Mozambique", "RENAMO", "Sant'Egidio"] and listed[0]["kind"] == "state"
+    one = client.get(f"/api/v1/parties/{world['RENAMO'].id}", headers=_auth(secret)).get_json()
+    assert one["party_id"] == world["RENAMO"].id and one["name"] == "RENAMO"
+    board = client.get("/api/v1/conflicts/moz/dashboard", headers=_auth(secret)).get_json()
+    assert board["unit"] == "month" and board["buckets"] == ["1992-10"] and board["activities"] == 3
+    assert board["tracks"]["1"] == [2] and board["tracks"]["2"] == [1] and board["types"]["agreement"] == 3
+    assert board["escalation"]["counts"] == [3] and board["escalation"]["months"][0]["month"] == "1992-10"
+    filtered = client.get("/api/v1/conflicts/moz/dashboard?track=2", headers=_auth(secret)).get_json()
+    assert filtered["activities"] == 1

@@ -25,10 +25,17 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message, self.fields, self.extra = status, code, message, fields or {}, extra
 
+    headers: dict[str, str]
+
+    def with_header(self, name: str, value: str) -> ApiError:
+        self.headers = {**getattr(self, "headers", {}), name: value}
+        return self
+
     def response(self) -> Response:
         body: dict[str, Any] = {"code": self.code, "message": self.message, "fields": self.fields, **self.extra}
         answer = jsonify(error=body)
         answer.status_code = self.status
+        answer.headers.update(getattr(self, "headers", {}))
         return answer
 
 

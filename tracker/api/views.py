@@ -14,13 +14,18 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, g, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_login import current_user
+from spectree import Response as DocResponse
+from spectree import SecurityScheme, SpecTree
+from spectree.models import SecureType, SecuritySchemeData
 
 from tracker.activities import service
 from tracker.activities.filters import ActivityFilter
+from tracker.api import limits, schemas
 from tracker.api.errors import ApiError, invalid, read_json
 from tracker.auth.access import can, can_delete
+from tracker.dashboards import report
 from tracker.exports import activities as activity_rows
 from tracker.exports import columns, records, serializers
 from tracker.extensions import db
@@ -32,6 +37,26 @@ from tracker.saving import StaleEdit
 from tracker.vocab import ActivityPartyRole
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: The OpenAPI document, made by SpecTree from the route decorators and the models of
+#: ``schemas`` (served at /api/v1/openapi.json; the reference page renders it). The typed
+#: inputs validate; SpecTree only documents (``skip_validation``).
+spec = SpecTree(
+    "flask", title="Track-one tracker API", version="v1", path="api/spectree", filename="openapi.json", mode="strict",
+    page_templates={}, annotations=False, description="Conflicts, their timelines and activities. Send a personal token as "
+    "`Authorization: Bearer <token>`. Field names are the data dictionary's; dates carry their precision.",
+    security_schemes=[
+        SecurityScheme(name="token", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer", description="A personal token"))
+    ], security={"token": []},
+)  # fmt: skip
+ERRORS = {f"HTTP_{code}": schemas.Error for code in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
+
+
+def documented(**kwargs: Any) -> Any:
+    """Put a route in the OpenAPI document (its request and answers), without SpecTree's validation."""
+    answers = kwargs.pop("answers", {})
+    return spec.validate(resp=DocResponse(**ERRORS, **answers), skip_validation=True, **kwargs)
+
 
 #: Page size of the lists: the default and the cap.
 PAGE, MAX_PAGE = 50, 200
@@ -49,12 +74,38 @@ def _api_error(error: ApiError) -> Response:
     return error.response()
 
 
+PUBLIC = {"api.openapi", "api.reference"}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API (public: it describes, it holds no data)."""
+    return jsonify(spec.spec)
+
+
+@bp.get("/reference")
+def reference() -> str:
+    """The API's reference, rendered from the OpenAPI document by the app itself (no CDN)."""
+    document = spec.spec
+    return render_template("api/reference.html", document=document, schemas=document["components"]["schemas"])
+
+
 @bp.before_request
 def _token_only() -> None:
     """A personal token, and for a write one that may write."""
+    if request.endpoint in PUBLIC:
+        return
     token = g.get("api_token")
     if token is None or not current_user.is_authenticated:
         raise ApiError(401, "unauthorized", "Send a personal token: Authorization: Bearer <token>.")
+    wait = limits.spend(token.digest, current_app.config["API_RATE_LIMIT"])
+    if wait:
+        error = ApiError(
+            429,
+            "too_many_requests",
+            f"More than {current_app.config['API_RATE_LIMIT']} requests a minute with this token; wait {wait} s.",
+        )
+        raise error.with_header("Retry-After", str(wait))
     if request.method not in SAFE:
         if token.read_only:
             raise ApiError(403, "forbidden", f"The token “{token.name}” is read-only.")
@@ -75,6 +126,7 @@ def _conflict(slug: str) -> Conflict:
 
 
 @bp.get("/conflicts")
+@documented(tags=["conflicts"], answers={"HTTP_200": schemas.ConflictList})
 def conflicts() -> Response:
     """Every conflict, as the conflicts export has it."""
     record = serializers.json_record(records.CONFLICT, columns.CONFLICTS)
@@ -82,12 +134,62 @@ def conflicts() -> Response:
 
 
 @bp.get("/conflicts/<slug>")
+@documented(tags=["conflicts"], answers={"HTTP_200": schemas.ConflictOut})
 def conflict(slug: str) -> Response:
     record = serializers.json_record(records.CONFLICT, columns.CONFLICTS)
     found = list(records.conflict_items(db.session.connection(), slug))
     if not found:
         raise ApiError(404, "not_found", f"No conflict is recorded under {slug!r}.")
     return jsonify(record(found[0]))
+
+
+@bp.get("/conflicts/<slug>/dashboard")
+@documented(tags=["conflicts"], answers={"HTTP_200": schemas.DashboardOut})
+def dashboard(slug: str) -> Response:
+    """The conflict's dashboard numbers: the track mix and incentives per bucket, types,
+    purposes and effects overall, and the escalation index (the page's filters apply)."""
+    found = _conflict(slug)
+    flt = ActivityFilter.from_args(request.args, db.session)
+    if flt.errors:
+        raise ApiError(400, "bad_filter", " ".join(flt.errors))
+    data = report.build(db.session, found.id, flt)
+    index = data.escalation
+    return jsonify(
+        unit=data.span.bucketing.unit,
+        buckets=data.tracks.labels,
+        activities=data.span.count,
+        tracks={k: data.tracks.values.get(k, []) for k in data.tracks.keys},
+        incentives={k: data.incentives.values.get(k, []) for k in data.incentives.keys},
+        types=dict(data.types),
+        purposes=dict(data.purposes),
+        effects=dict(data.effects),
+        escalation={
+            "counts": index.counts, "goldstein_sums": index.sums, "goldstein_means": index.means,
+            "quad_classes": {k: index.quads.values.get(k, []) for k in index.quads.keys},
+            "months": [
+                {"month": m.month.strftime("%Y-%m"), "count": m.count, "goldstein_sum": m.total, "goldstein_mean": m.mean,
+                 "computed_trend": m.computed.value, "trend": m.trend.value, "set_by": m.set_by}
+                for m in index.months
+            ],
+        },
+    )  # fmt: skip
+
+
+@bp.get("/parties")
+@documented(tags=["parties"], answers={"HTTP_200": schemas.PartyList})
+def parties() -> Response:
+    """Every party, as the parties export has it."""
+    record = serializers.json_record(records.PARTY, columns.PARTIES)
+    return jsonify(items=[record(item) for item in records.party_items(db.session.connection())])
+
+
+@bp.get("/parties/<int:party_id>")
+@documented(tags=["parties"], answers={"HTTP_200": schemas.PartyRecord})
+def party(party_id: int) -> Response:
+    found = list(records.party_items(db.session.connection(), party_id))
+    if not found:
+        raise ApiError(404, "not_found", f"No party has the id {party_id}.")
+    return jsonify(serializers.json_record(records.PARTY, columns.PARTIES)(found[0]))
 
 
 def _records(conflict_id: int | None, ids: list[int]) -> list[dict[str, Any]]:
@@ -114,6 +216,7 @@ def _encode(day: date, activity_id: int) -> str:
 
 
 @bp.get("/conflicts/<slug>/activities")
+@documented(tags=["activities"], query=schemas.TimelineQuery, answers={"HTTP_200": schemas.ActivityPage})
 def timeline(slug: str) -> Response:
     """The conflict's timeline, a page at a time (a cursor after the last item: stable while
     others log activities), with the timeline page's filters as query parameters."""
@@ -158,6 +261,7 @@ def _etag(version: int) -> str:
 
 
 @bp.get("/activities/<int:activity_id>")
+@documented(tags=["activities"], answers={"HTTP_200": schemas.ActivityOut, "HTTP_304": None})
 def activity(activity_id: int) -> Response:
     found = _activity(activity_id)
     if request.if_none_match.contains(str(found.version)):
@@ -230,6 +334,8 @@ def _saved(write: Any, pointer: Any) -> Any:
         raise invalid(error, pointer) from None
     except FieldError as error:
         db.session.rollback()
+        if str(error) == service.DUPLICATE:
+            raise ApiError(409, "duplicate", str(error), {"/title": [str(error)]}) from None
         raise ApiError(422, "invalid", str(error), {pointer(error.field): [str(error)]}) from None
     except StaleEdit as stale:
         db.session.rollback()
@@ -251,6 +357,7 @@ def _created(activity_id: int, conflict_id: int, status: int) -> Response:
 
 
 @bp.post("/conflicts/<slug>/activities")
+@documented(tags=["activities"], json=schemas.ActivityIn, answers={"HTTP_201": schemas.ActivityOut})
 def log_activity(slug: str) -> Response:
     """Log an activity on the conflict's timeline."""
     found = _conflict(slug)
@@ -276,6 +383,10 @@ def _if_match(found: Activity) -> int:
 
 
 @bp.put("/activities/<int:activity_id>")
+@documented(
+    tags=["activities"], json=schemas.ActivityIn,
+    answers={"HTTP_200": schemas.ActivityOut, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
+)  # fmt: skip
 def update_activity(activity_id: int) -> Response:
     """Replace an activity's fields, parties and sources (``If-Match`` its current ETag)."""
     found = _activity(activity_id)
@@ -289,6 +400,7 @@ def update_activity(activity_id: int) -> Response:
 
 
 @bp.delete("/activities/<int:activity_id>")
+@documented(tags=["activities"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
 def delete_activity(activity_id: int) -> Response:
     found = _activity(activity_id)
     if not can_delete(found):
@@ -306,3 +418,4 @@ def init_app(app: Any) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(pages.bp)
+    spec.register(app)

@@ -31,7 +31,7 @@ ABILITIES: dict[str, frozenset[UserRole]] = {
 }
 
 #: Endpoints reachable without signing in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "bootstrap.static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "bootstrap.static", "api.openapi", "api.reference"})
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

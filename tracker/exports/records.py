@@ -105,7 +105,8 @@ def conflicts(connection: sa.Connection) -> Iterator[list[Any]]:
         yield row(item)
 
 
-def parties(connection: sa.Connection) -> Iterator[list[Any]]:
+def party_items(connection: sa.Connection, party_id: int | None = None) -> Iterator[sa.Row]:
+    """Every party by name (or the one with ``party_id``)."""
     stmt = sa.select(
         Party.id,
         Party.name,
@@ -115,8 +116,14 @@ def parties(connection: sa.Connection) -> Iterator[list[Any]]:
         Party.country_code,
         Party.description,
     ).order_by(Party.name)
+    if party_id is not None:
+        stmt = stmt.where(Party.id == party_id)
+    yield from _stream(connection, stmt)
+
+
+def parties(connection: sa.Connection) -> Iterator[list[Any]]:
     row = csv_row(PARTY, columns.PARTIES)
-    for item in _stream(connection, stmt):
+    for item in party_items(connection):
         yield row(item)
 
 

@@ -1,0 +1,162 @@
+"""The API's JSON shapes as pydantic models, made from the tables the app already keeps: the
+activity input's fields (``tracker.inputs.activity``), the vocabularies of the models'
+columns, and the data dictionary's columns (``tracker.exports.columns``). SpecTree turns them
+into the OpenAPI document; the typed inputs still do the validating."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from tracker.exports import columns
+from tracker.inputs.activity import FIELDS as INPUT_FIELDS
+from tracker.models import Activity, Conflict, Party
+from tracker.vocab import Vocab
+
+PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+ROLE_LISTS = ("initiators", "targets", "participants", "mediators")
+
+
+def _vocabularies(model: type) -> dict[str, type[Vocab]]:
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return {c.name: kind for c in table.columns if (kind := getattr(c.type, "enum_class", None))}
+
+
+def _keys(kind: type[Vocab]) -> Any:
+    return Literal[tuple(kind.keys())]
+
+
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    citation: str | None = Field(None, description="The citation; a source needs it or a URL.")
+    url: str | None = Field(None, description="An absolute http(s) URL.")
+
+
+class PartyOut(BaseModel):
+    id: int
+    name: str
+
+
+class SourceOut(BaseModel):
+    citation: str
+    url: str | None
+
+
+def _activity_in() -> type[BaseModel]:
+    vocab = _vocabularies(Activity)
+    fields: dict[str, Any] = {}
+    for name in INPUT_FIELDS:
+        if name == "parties":
+            continue
+        if name == "sources":
+            fields[name] = (list[SourceIn], Field(..., min_length=1, description="At least one source."))
+        elif name in ("date", "end_date"):
+            required = name == "date"
+            fields[name] = (str if required else str | None, Field(... if required else None, pattern=PARTIAL_DATE))
+        elif name in vocab:
+            required = name != "incentive"
+            fields[name] = (_keys(vocab[name]) if required else _keys(vocab[name]) | None, ... if required else None)
+        else:
+            fields[name] = (str | None, Field(... if name == "title" else None))
+    for name in ROLE_LISTS:
+        fields[name] = (list[int | str], Field(default_factory=list, description="Party ids (or names)."))
+    fields["add_missing_parties"] = (
+        bool,
+        Field(False, description="Give parties not yet in the conflict an observer role."),
+    )
+    return create_model("ActivityIn", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def _out(
+    name: str, cols: list[columns.Column], vocab: dict[str, type[Vocab]], extra: dict[str, Any]
+) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for column in cols:
+        if column.name in extra:
+            fields[column.name] = extra[column.name]
+        elif column.values == "integer":
+            fields[column.name] = (int | None, None)
+        elif column.name in vocab:
+            fields[column.name] = (_keys(vocab[column.name]) | None, None)
+        else:
+            fields[column.name] = (str | None, None)
+    return create_model(name, **fields)
+
+
+ActivityIn = _activity_in()
+ActivityOut = _out(
+    "ActivityOut", columns.ACTIVITIES, _vocabularies(Activity),
+    {**dict.fromkeys(ROLE_LISTS, (list[PartyOut], ...)), "sources": (list[SourceOut], ...),
+     "goldstein": (float | None, None), "version": (int, ...)},
+)  # fmt: skip
+ActivityOut.model_fields  # noqa: B018 - built now, so a mismatch fails at import
+ConflictOut = _out("ConflictOut", columns.CONFLICTS, _vocabularies(Conflict), {"phase": (str | None, None)})
+
+
+class ActivityPage(BaseModel):
+    items: list[ActivityOut]  # type: ignore[valid-type]
+    next: str | None = Field(
+        None, description="The cursor of the next page (also in the Link header); null at the end."
+    )
+
+
+class ConflictList(BaseModel):
+    items: list[ConflictOut]  # type: ignore[valid-type]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = Field(default_factory=dict, description="Reasons per JSON pointer.")
+    current_version: int | None = None
+
+
+class Error(BaseModel):
+    error: ErrorBody
+
+
+class TimelineQuery(BaseModel):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = None
+    order: Literal["oldest", "newest"] = "oldest"
+
+
+class MonthOut(BaseModel):
+    month: str = Field(..., description="YYYY-MM")
+    count: int
+    goldstein_sum: float
+    goldstein_mean: float
+    computed_trend: str
+    trend: str = Field(..., description="The analyst's trend when one is set, else the computed one.")
+    set_by: str | None = None
+
+
+class EscalationOut(BaseModel):
+    counts: list[int]
+    goldstein_sums: list[float]
+    goldstein_means: list[float | None]
+    quad_classes: dict[str, list[int]]
+    months: list[MonthOut]
+
+
+class DashboardOut(BaseModel):
+    """A conflict's dashboard: counts per bucket (``buckets`` labels them) and overall."""
+
+    unit: Literal["month", "quarter", "year"]
+    buckets: list[str]
+    activities: int
+    tracks: dict[str, list[int]]
+    incentives: dict[str, list[int]]
+    types: dict[str, int]
+    purposes: dict[str, int]
+    effects: dict[str, int]
+    escalation: EscalationOut
+
+
+PartyRecord = _out("PartyRecord", columns.PARTIES, _vocabularies(Party), {})
+
+
+class PartyList(BaseModel):
+    items: list[PartyRecord]  # type: ignore[valid-type]
