@@ -221,3 +221,29 @@ def test_parties_and_the_dashboard_read_as_the_exports_and_the_page(client, sess
     assert board["escalation"]["counts"] == [3] and board["escalation"]["months"][0]["month"] == "1992-10"
     filtered = client.get("/api/v1/conflicts/moz/dashboard?track=2", headers=_auth(secret)).get_json()
     assert filtered["activities"] == 1
+
+
+def test_parties_round_trip_with_if_match_and_references(client, session: Session, world) -> None:
+    analyst, admin = _token(session, "analyst"), _token(session, "admin")
+    made = client.post("/api/v1/parties", json={"name": "OSCE", "kind": "igo", "recognition_status": "not_applicable"},
+                       headers=_auth(analyst))  # fmt: skip
+    assert made.status_code == 201 and made.get_json()["name"] == "OSCE"
+    location, etag = made.headers["Location"], made.headers["ETag"]
+    twin = client.post("/api/v1/parties", json={"name": "osce", "kind": "igo", "recognition_status": "not_applicable"},
+                       headers=_auth(analyst))  # fmt: skip
+    assert twin.status_code == 422 and "already exists" in twin.get_json()["error"]["fields"]["/name"][0]
+    bad = client.post("/api/v1/parties", json={"name": "Red Cross", "kind": "ngo", "recognition_status": "recognized"},
+                      headers=_auth(analyst))  # fmt: skip
+    assert "/recognition_status" in bad.get_json()["error"]["fields"]
+    body = {"name": "OSCE", "full_name": "Organization for Security and Co-operation in Europe", "kind": "igo",
+            "recognition_status": "not_applicable"}  # fmt: skip
+    changed = client.put(location, json=body, headers=_auth(analyst) | {"If-Match": etag})
+    assert changed.status_code == 200 and changed.get_json()["full_name"].startswith("Organization")
+    assert client.put(location, json=body, headers=_auth(analyst) | {"If-Match": etag}).status_code == 412
+    assert client.delete(location, headers=_auth(analyst) | {"If-Match": changed.headers["ETag"]}).status_code == 403
+    used = f"/api/v1/parties/{world['RENAMO'].id}"
+    still = client.delete(
+        used, headers=_auth(admin) | {"If-Match": client.get(used, headers=_auth(admin)).headers["ETag"]}
+    )
+    assert still.status_code == 409 and still.get_json()["error"]["code"] == "referenced"
+    assert client.delete(location, headers=_auth(admin) | {"If-Match": changed.headers["ETag"]}).status_code == 204

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from tracker.exports import columns
 from tracker.inputs.activity import FIELDS as INPUT_FIELDS
+from tracker.inputs.record import RecordInput
+from tracker.inputs.records import PartyInput
 from tracker.models import Activity, Conflict, Party
 from tracker.vocab import Vocab
 
@@ -155,7 +157,19 @@ class DashboardOut(BaseModel):
     escalation: EscalationOut
 
 
-PartyRecord = _out("PartyRecord", columns.PARTIES, _vocabularies(Party), {})
+PartyRecord = _out("PartyRecord", columns.PARTIES, _vocabularies(Party), {"version": (int | None, None)})
+
+
+def _record_in(name: str, kind: type[RecordInput], vocab: dict[str, type[Vocab]]) -> type[BaseModel]:
+    """The JSON body of a flat record: the fields of its input's table, vocabularies as keys."""
+    fields: dict[str, Any] = {}
+    for field_name, spec in kind.SPEC.items():
+        base: Any = _keys(vocab[field_name]) if field_name in vocab else str
+        fields[field_name] = (base, ...) if spec.required else (base | None, None)
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+
+
+PartyIn = _record_in("PartyIn", PartyInput, _vocabularies(Party))
 
 
 class PartyList(BaseModel):
