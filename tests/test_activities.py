@@ -254,3 +254,36 @@ def test_reordering_parties_or_sources_is_not_a_change(client, auth, case, sessi
     assert session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "update")).all() == []
     session.expire_all()
     assert session.get(Activity, activity.id).version == 1
+
+
+def test_a_change_to_sources_alone_is_not_lost_to_a_later_stale_save(client, auth, case, session: Session) -> None:
+    """Two people open the same activity; one changes only a source, the other the description
+    after: the second gets the lost-update screen (in words), not a silent overwrite."""
+    auth.login("analyst")
+    client.post("/conflicts/moz/activities/new", data=activity_data(case))
+    activity = session.scalars(sa.select(Activity)).one()
+    opened = activity.version
+    first = activity_data(case, **{"sources-0-citation": "Hume (1994), Ending Mozambique's War"}, version=opened)
+    assert client.post(f"/activities/{activity.id}/edit", data=first).status_code == 302
+    session.expire_all()
+    assert session.get(Activity, activity.id).version > opened
+    second = activity_data(case, description="Signed in Rome.", version=opened)
+    page = _page(client.post(f"/activities/{activity.id}/edit", data=second))
+    assert "Someone else saved this record" in page and "Sources" in page and "source_list" not in page
+    session.expire_all()
+    from tracker.models import Source
+
+    assert session.scalars(sa.select(Source.citation)).one().startswith("Hume")
+
+
+def test_changing_only_the_type_brings_the_new_types_cameo_code(client, auth, case, session: Session) -> None:
+    auth.login("analyst")
+    client.post("/conflicts/moz/activities/new", data=activity_data(case, type="statement", purpose="persuasive"))
+    activity = session.scalars(sa.select(Activity)).one()
+    form = client.get(f"/activities/{activity.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="cameo_code"[^>]*value=""', form) or 'name="cameo_code" value=""' in form
+    data = activity_data(case, type="demand_protest", purpose="persuasive", cameo_code="", version=activity.version)
+    assert client.post(f"/activities/{activity.id}/edit", data=data).status_code == 302
+    session.expire_all()
+    saved = session.get(Activity, activity.id)
+    assert saved.type == "demand_protest" and saved.cameo_code == saved.type.cameo

@@ -407,3 +407,23 @@ def test_history_names_records_and_marks_what_an_import_wrote(client, auth, moz,
     history = " ".join(_page(client.get(f"/history/activity/{activity.id}")).split())
     assert "CSV import" in history
     assert "<dt>conflict</dt> <dd><ins>Mozambique</ins></dd>" in history  # a name, not an id
+
+
+def test_party_names_match_whatever_their_case(client, auth, moz, session: Session) -> None:
+    """'mozambique' in a file is the party Mozambique: the dry run says so, and the import then
+    does what it said (nothing created twice, no failure after a clean dry run)."""
+    auth.login("analyst")
+    page = _page(_upload(client, MINIMAL + "\n" + GOOD.replace(",Mozambique", ",mozambique") + "\n"))
+    assert "no party named" not in page
+    parties_csv = (
+        "name,kind,recognition_status\nkenya,state,recognized\nNew Land,state,recognized\nnew land,state,recognized\n"
+    )
+    report = _page(client.post("/parties/import", data={"file": (io.BytesIO(parties_csv.encode()), "p.csv"), "on_duplicate": "skip"},
+                               content_type="multipart/form-data"))  # fmt: skip
+    assert "repeats line 3 (names differ only in case)" in " ".join(report.split())
+    ok = "name,kind,recognition_status\nkenya,state,recognized\nNew Land,state,recognized\n"
+    from tracker.imports import parties as party_import
+
+    plan = party_import.plan(session, ok.encode(), "skip")
+    assert [(r.data.name, r.action) for r in plan.rows] == [("kenya", "skip"), ("New Land", "create")]
+    assert party_import.apply(session, plan) == {"created": 1, "updated": 0, "skipped": 1}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import audit, constraints
+from tracker.models.base import utcnow
 from tracker.rules import FieldError
 from tracker.vocab import AuditAction
 
@@ -25,10 +26,12 @@ class StaleEdit(Exception):
     ``version`` is the current version, to carry in the form when the user saves again.
     """
 
-    def __init__(self, changes: dict[str, list[Any]], version: int) -> None:
+    def __init__(self, changes: dict[str, list[Any]], version: int, record_type: str = "") -> None:
         super().__init__("the record was changed by someone else")
         self.changes = changes
         self.version = version
+        #: The record's name in the history (``activity``), to show the values as it does.
+        self.record_type = record_type
 
 
 def _flush(session: Session) -> None:
@@ -61,9 +64,14 @@ def update(session: Session, obj: Any, apply: Callable[[Any], None], *, version:
     before = audit.snapshot(obj)
     current = getattr(obj, "version", None)  # a user has no version
     apply(obj)
+    after = audit.snapshot(obj)
     if version is not None and current is not None and version != current:
-        changes = {k: [mine, theirs] for k, (theirs, mine) in audit.diff(before, audit.snapshot(obj)).items()}
-        raise StaleEdit(changes, current)
+        changes = {k: [mine, theirs] for k, (theirs, mine) in audit.diff(before, after).items()}
+        raise StaleEdit(changes, current, audit.RECORD_TYPES[type(obj)])
+    if after != before and hasattr(obj, "updated_at"):
+        # A change of its parties, sources, kinds of support or motives alone writes no column
+        # of the record's row: touch it, so its version moves on and the next stale edit is caught.
+        obj.updated_at = utcnow()
     try:
         _flush(session)
     except StaleDataError:

@@ -111,6 +111,8 @@ def edit(activity_id: int) -> str | Response:
     form = _form(conflict, obj=activity)
     if not form.is_submitted():
         show_partial_dates(form, activity, "date", "end_date")
+        if activity.cameo_code == activity.type.cameo:
+            form.cameo_code.data = ""  # the type's own code: empty, so a new type brings its own
         form.version.data = activity.version
         prefill.rows_for(form, len(activity.parties), len(activity.sources))  # every link shown, one spare row
         for row, link in zip(form.parties, activity.parties, strict=False):

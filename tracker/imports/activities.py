@@ -6,6 +6,7 @@ plan through the activity service, in the caller's transaction (all or nothing).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from tracker.exports import columns, multivalue
 from tracker.exports.csvfile import restore
 from tracker.imports.reader import Plan as BasePlan
 from tracker.imports.reader import Problems, Unreadable, decode, records
-from tracker.inputs.activity import COLUMNS, FIELDS, ActivityInput
+from tracker.inputs.activity import COLUMNS, FIELDS, ActivityInput, PartyLink
 from tracker.inputs.base import Invalid
 from tracker.inputs.records import PartyInput
 from tracker.models import Activity, ActivityParty, Conflict, Participation, Party
@@ -120,6 +121,23 @@ def plan(session: Session, conflict: Conflict, data: bytes, options: Options) ->
     return result
 
 
+def _spell_as_recorded(session: Session, found: list[Row]) -> None:
+    """Party names as the tracker spells them (names are unique whatever their case); a name
+    the tracker lacks keeps the first spelling the file gives it."""
+    lowered = {name.lower() for row in found for name, _ in row.party_names}
+    if not lowered:
+        return
+    spelling = {
+        name.lower(): name
+        for name in session.scalars(sa.select(Party.name).where(sa.func.lower(Party.name).in_(lowered)))
+    }
+    for row in found:
+        for name, _role in row.party_names:
+            spelling.setdefault(name.lower(), name)
+        links = tuple(PartyLink(spelling[str(link.party).lower()], link.role) for link in row.data.parties)
+        row.data = dataclasses.replace(row.data, parties=links)
+
+
 def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Plan) -> None:
     """Match rows with existing activities and parties (three queries for the whole file)."""
     existing = {
@@ -130,6 +148,7 @@ def _resolve(session: Session, conflict: Conflict, found: list[Row], result: Pla
             )
         )
     }
+    _spell_as_recorded(session, found)  # "russia" is the party Russia
     names = {name for row in found for name, _ in row.party_names}
     known = dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
     unknown = sorted(names - set(known))

@@ -55,15 +55,17 @@ def plan(session: Session, data: bytes, on_duplicate: str = "skip") -> PartyPlan
     if not found and not result.problems:
         result.fatal = "The file has a header but no rows."
         return result
-    names = [r.data.name for r in found]
-    existing = (
-        dict(session.execute(sa.select(Party.name, Party.id).where(Party.name.in_(names))).all()) if names else {}
-    )
+    # Names are unique whatever their case: "germany" is the party Germany, here and in the file.
+    names = {r.data.name.lower() for r in found}
+    existing = {
+        name.lower(): pid
+        for name, pid in session.execute(sa.select(Party.name, Party.id).where(sa.func.lower(Party.name).in_(names)))
+    }
     seen: dict[str, int] = {}
     for row in found:
-        name = row.data.name
+        name = row.data.name.lower()
         if name in seen:
-            result.problems.add(row.line, "name", f"repeats line {seen[name]}")
+            result.problems.add(row.line, "name", f"repeats line {seen[name]} (names differ only in case)")
             continue
         seen[name] = row.line
         row.existing_id = existing.get(name)
