@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.inputs.activity import COLUMNS as ACTIVITY_COLUMNS
 from tracker.models import (
     Activity,
     AuditEntry,
@@ -43,9 +44,7 @@ AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
                   "until_precision", "source", "source_url"),
     Participation: ("conflict_id", "party_id", "role", "side", "supports_id", "support_kinds", "capacity",
                     "motives", "leverage", "since", "since_precision", "until", "until_precision", "notes"),
-    Activity: ("conflict_id", "date", "date_precision", "end_date", "end_date_precision", "type", "track", "scope",
-               "official_level", "form", "purpose", "effect", "incentive", "cameo_code", "title", "description",
-               "party_links", "source_list"),
+    Activity: ("conflict_id", *ACTIVITY_COLUMNS, "party_links", "source_list"),
     User: ("email", "name", "role", "active", "must_change_password", "password_changed_at"),
     TrendOverride: ("conflict_id", "month", "trend", "note"),
 }  # fmt: skip

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from tracker import rules
+from tracker.inputs.activity import FIELDS as ACTIVITY_INPUT_FIELDS
 from tracker.inputs.activity import ActivityInput
 from tracker.inputs.base import Invalid, start_date, text, vocab
 from tracker.inputs.records import ConflictInput, ParticipationInput, PartyInput, PhaseInput, RecognitionInput
@@ -95,10 +96,8 @@ PARTICIPATION_FIELDS = {
     "since", "until", "notes",
 }  # fmt: skip
 RECOGNITION_FIELDS = {"recognizer", "recognized", "status", "since", "until", "source", "source_url"}
-ACTIVITY_FIELDS = {
-    "date", "end_date", "type", "track", "scope", "official_level", "form", "purpose",
-    "effect", "incentive", "cameo_code", "title", "description", "parties", "sources", "ref", "was",
-}  # fmt: skip
+#: The activity input's fields, and the seed's own names for an example (``ref``, ``was``).
+ACTIVITY_FIELDS = {*ACTIVITY_INPUT_FIELDS, "ref", "was"}
 
 
 def _read_conflict(r: _Reader, data: object) -> tuple[ConflictInput, list[PhaseInput]] | None:
