@@ -247,3 +247,60 @@ def test_parties_round_trip_with_if_match_and_references(client, session: Sessio
     )
     assert still.status_code == 409 and still.get_json()["error"]["code"] == "referenced"
     assert client.delete(location, headers=_auth(admin) | {"If-Match": changed.headers["ETag"]}).status_code == 204
+
+
+def _round_trip(
+    client, secret: str, admin: str, create_url: str, body: dict, change: dict, only_new: tuple = ()
+) -> dict:
+    """Create, read, replace with the version, refuse a stale replace, delete (as an admin);
+    ``only_new``: fields a new record takes and a replacement does not."""
+    made = client.post(create_url, json=body, headers=_auth(secret))
+    assert made.status_code == 201, made.get_json()
+    location, etag = made.headers["Location"], made.headers["ETag"]
+    read = client.get(location, headers=_auth(secret))
+    assert read.status_code == 200 and read.headers["ETag"] == etag
+    body = {k: v for k, v in body.items() if k not in only_new}
+    changed = client.put(location, json=body | change, headers=_auth(secret) | {"If-Match": etag})
+    assert changed.status_code == 200, changed.get_json()
+    assert client.put(location, json=body, headers=_auth(secret) | {"If-Match": etag}).status_code == 412
+    assert client.delete(location, headers=_auth(secret) | {"If-Match": changed.headers["ETag"]}).status_code == 403
+    assert client.delete(location, headers=_auth(admin) | {"If-Match": changed.headers["ETag"]}).status_code == 204
+    assert client.get(location, headers=_auth(secret)).status_code == 404
+    return changed.get_json()
+
+
+def test_phases_roles_recognitions_and_conflicts_round_trip(client, session: Session, world) -> None:
+    secret, admin = _token(session, "analyst"), _token(session, "admin")
+    phase = _round_trip(client, secret, admin, "/api/v1/conflicts/moz/phases",
+                        {"phase": "active", "since": "1977-05"}, {"note": "War spreads."})  # fmt: skip
+    assert phase["since"] == "1977-05" and phase["note"] == "War spreads."
+    kenya = make_party(session, name="Kenya")
+    session.commit()
+    role = _round_trip(client, secret, admin, "/api/v1/conflicts/moz/roles",
+                       {"party": "kenya", "role": "third_party", "capacity": "facilitator"},
+                       {"motives": ["stakes", "invited"], "until": "1992"})  # fmt: skip
+    assert role["party"] == kenya.id and role["motives"] == ["stakes", "invited"] and role["until"] == "1992"
+    refused = client.post(
+        "/api/v1/conflicts/moz/roles", json={"party": kenya.id, "role": "supporter"}, headers=_auth(secret)
+    )
+    assert refused.status_code == 422 and "/supports" in refused.get_json()["error"]["fields"]
+    state = make_party(session, name="Portugal")
+    make_party(session, name="Helping Hands", kind="ngo", recognition_status="not_applicable")
+    session.commit()
+    recognition = _round_trip(client, secret, admin, "/api/v1/recognitions",
+                              {"recognizer": state.id, "recognized": "Mozambique", "status": "full", "since": "1975-06-25"},
+                              {"source": "Lusaka Accord"})  # fmt: skip
+    assert recognition["recognized"] == world["Mozambique"].id and recognition["since"] == "1975-06-25"
+    ngo = client.post("/api/v1/recognitions", json={"recognizer": state.id, "recognized": "helping hands", "status": "full",
+                                                     "since": "1990"}, headers=_auth(secret))  # fmt: skip
+    assert ngo.status_code == 422 and "/recognized" in ngo.get_json()["error"]["fields"]
+    conflict = _round_trip(client, secret, admin, "/api/v1/conflicts",
+                           {"name": "Angola", "slug": "angola", "type": "internationalized", "region": "Africa",
+                            "start_date": "1975", "phase": "active", "phase_since": "1975-11"},
+                           {"summary": "The civil war."}, only_new=("phase", "phase_since"))  # fmt: skip
+    assert conflict["slug"] == "angola" and conflict["start_date"] == "1975"
+    assert (
+        session.scalars(sa.select(AuditEntry.actor).where(AuditEntry.record_type == "phase_change"))
+        .first()
+        .endswith("(token “script”)")
+    )

@@ -12,10 +12,18 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from tracker.exports import columns
 from tracker.inputs.activity import FIELDS as INPUT_FIELDS
-from tracker.inputs.record import RecordInput
-from tracker.inputs.records import PartyInput
-from tracker.models import Activity, Conflict, Party
-from tracker.vocab import Vocab
+from tracker.inputs.base import party_ref
+from tracker.inputs.record import RecordInput, Spec
+from tracker.inputs.records import (
+    ConflictInput,
+    NewConflictInput,
+    ParticipationInput,
+    PartyInput,
+    PhaseInput,
+    RecognitionInput,
+)
+from tracker.models import Activity, Conflict, Participation, Party, PhaseChange, Recognition
+from tracker.vocab import Phase, Vocab
 
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 ROLE_LISTS = ("initiators", "targets", "participants", "mediators")
@@ -94,7 +102,9 @@ ActivityOut = _out(
      "goldstein": (float | None, None), "version": (int, ...)},
 )  # fmt: skip
 ActivityOut.model_fields  # noqa: B018 - built now, so a mismatch fails at import
-ConflictOut = _out("ConflictOut", columns.CONFLICTS, _vocabularies(Conflict), {"phase": (str | None, None)})
+ConflictOut = _out(
+    "ConflictOut", columns.CONFLICTS, _vocabularies(Conflict), {"phase": (str | None, None), "version": (int | None, None)}
+)
 
 
 class ActivityPage(BaseModel):
@@ -160,16 +170,60 @@ class DashboardOut(BaseModel):
 PartyRecord = _out("PartyRecord", columns.PARTIES, _vocabularies(Party), {"version": (int | None, None)})
 
 
+def _field_type(field_name: str, spec: Spec, vocab: dict[str, type[Vocab]]) -> Any:
+    if spec.date:
+        return str
+    if spec.parse is party_ref:
+        return int | str
+    if isinstance(spec.default, list):
+        return list[str]
+    if field_name in vocab:
+        return _keys(vocab[field_name])
+    if field_name == "active":
+        return bool
+    return str
+
+
 def _record_in(name: str, kind: type[RecordInput], vocab: dict[str, type[Vocab]]) -> type[BaseModel]:
-    """The JSON body of a flat record: the fields of its input's table, vocabularies as keys."""
+    """The JSON body of a flat record: the fields of its input's table, vocabularies as keys,
+    partial dates as text (``1978``, ``1978-09``, ``1978-09-17``), parties by id or name."""
     fields: dict[str, Any] = {}
     for field_name, spec in kind.SPEC.items():
-        base: Any = _keys(vocab[field_name]) if field_name in vocab else str
-        fields[field_name] = (base, ...) if spec.required else (base | None, None)
+        base = _field_type(field_name, spec, vocab)
+        pattern = PARTIAL_DATE if spec.date else None
+        fields[field_name] = (
+            (base, Field(..., pattern=pattern)) if spec.required else (base | None, Field(None, pattern=pattern))
+        )
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
 
+def _record_out(name: str, kind: type[RecordInput], vocab: dict[str, type[Vocab]], id_name: str) -> type[BaseModel]:
+    """A flat record as the API answers it: its id, the input's fields, its version."""
+    fields: dict[str, Any] = {id_name: (int, ...), "version": (int, ...)}
+    for field_name, spec in kind.SPEC.items():
+        base = int if spec.parse is party_ref else _field_type(field_name, spec, vocab)
+        fields[field_name] = (base | None, None)
+    return create_model(name, **fields)
+
+
+def _list(name: str, item: type[BaseModel]) -> type[BaseModel]:
+    return create_model(name, items=(list[item], ...))  # type: ignore[valid-type]
+
+
 PartyIn = _record_in("PartyIn", PartyInput, _vocabularies(Party))
+PhaseIn = _record_in("PhaseIn", PhaseInput, _vocabularies(PhaseChange))
+PhaseOut = _record_out("PhaseOut", PhaseInput, _vocabularies(PhaseChange), "phase_change_id")
+PhaseList = _list("PhaseList", PhaseOut)
+_ROLE_VOCAB = _vocabularies(Participation)
+RoleIn = _record_in("RoleIn", ParticipationInput, _ROLE_VOCAB)
+RoleOut = _record_out("RoleOut", ParticipationInput, _ROLE_VOCAB, "participation_id")
+RoleList = _list("RoleList", RoleOut)
+RecognitionIn = _record_in("RecognitionIn", RecognitionInput, _vocabularies(Recognition))
+RecognitionOut = _record_out("RecognitionOut", RecognitionInput, _vocabularies(Recognition), "recognition_id")
+RecognitionList = _list("RecognitionList", RecognitionOut)
+ConflictIn = _record_in("ConflictIn", ConflictInput, _vocabularies(Conflict))
+NewConflictIn = _record_in("NewConflictIn", NewConflictInput, _vocabularies(Conflict) | {"phase": Phase})
+ConflictRecord = _record_out("ConflictRecord", ConflictInput, _vocabularies(Conflict), "conflict_id")
 
 
 class PartyList(BaseModel):

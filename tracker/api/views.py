@@ -136,13 +136,17 @@ def conflicts() -> Response:
 
 
 @bp.get("/conflicts/<slug>")
-@documented(tags=["conflicts"], answers={"HTTP_200": schemas.ConflictOut})
+@documented(tags=["conflicts"], answers={"HTTP_200": schemas.ConflictOut, "HTTP_304": None})
 def conflict(slug: str) -> Response:
-    record = serializers.json_record(records.CONFLICT, columns.CONFLICTS)
-    found = list(records.conflict_items(db.session.connection(), slug))
-    if not found:
-        raise ApiError(404, "not_found", f"No conflict is recorded under {slug!r}.")
-    return jsonify(record(found[0]))
+    """One conflict, as the conflicts export has it, with its version as the ETag."""
+    version = _conflict(slug).version
+    if request.if_none_match.contains(str(version)):
+        response = Response(status=304)
+    else:
+        record = serializers.json_record(records.CONFLICT, columns.CONFLICTS)
+        response = jsonify(record(next(records.conflict_items(db.session.connection(), slug))) | {"version": version})
+    response.set_etag(str(version))
+    return response
 
 
 @bp.get("/conflicts/<slug>/dashboard")
@@ -448,7 +452,7 @@ def log_activity(slug: str) -> Response:
     return _created(made.id, found.id, 201)
 
 
-def _if_match(found: Activity | Party) -> int:
+def _if_match(found: Any) -> int:
     """The version the client last read (``If-Match``); 428 without it, 412 when it is stale."""
     if not request.headers.get("If-Match"):
         raise ApiError(
@@ -489,9 +493,10 @@ def delete_activity(activity_id: int) -> Response:
 
 def init_app(app: Any) -> None:
     """Register the API; it is answered to tokens only, so CSRF (a cookie's risk) does not apply."""
-    from tracker.api import pages
+    from tracker.api import pages, resources
     from tracker.extensions import csrf
 
+    del resources  # imported for the routes it adds to the blueprint
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(pages.bp)

@@ -1,0 +1,327 @@
+"""The flat records as API resources (phase changes, roles in conflicts, recognitions, and
+conflicts written): each read and written through its typed input and its service, its JSON
+made from the same input's field table (ids for parties, dates at their precision)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response, jsonify, url_for
+from sqlalchemy.orm import selectinload
+
+from tracker.api import schemas
+from tracker.api.errors import ApiError, invalid, read_json
+from tracker.api.views import _conflict, _if_match, _saved, bp, documented
+from tracker.auth.access import can
+from tracker.conflicts import service as conflicts
+from tracker.extensions import db
+from tracker.inputs.base import Invalid, party_ref
+from tracker.inputs.record import RecordInput
+from tracker.inputs.records import ConflictInput, NewConflictInput, ParticipationInput, PhaseInput, RecognitionInput
+from tracker.models import Conflict, Participation, Party, PhaseChange, Recognition
+from tracker.participations import service as participations
+from tracker.parties import service as parties
+from tracker.rules import format_partial_date
+
+
+def as_json(obj: Any, kind: type[RecordInput], id_name: str) -> dict[str, Any]:
+    """A record as JSON, field by field of its input's table."""
+    out: dict[str, Any] = {id_name: obj.id}
+    for name, spec in kind.SPEC.items():
+        column = spec.column or name
+        value = getattr(obj, column)
+        if spec.date:
+            value = format_partial_date(value, getattr(obj, f"{column}_precision")) if value else None
+        elif isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, list):
+            value = [v.value if isinstance(v, Enum) else v for v in value]
+        out[name] = value
+    out["version"] = obj.version
+    return out
+
+
+def _answer(obj: Any, kind: type[RecordInput], id_name: str, status: int, location: str) -> Response:
+    response = jsonify(as_json(obj, kind, id_name))
+    response.status_code = status
+    response.set_etag(str(obj.version))
+    response.headers["Location"] = location
+    return response
+
+
+def _parse(kind: type[RecordInput], body: dict[str, Any]) -> Any:
+    """The body as the record's input, party names resolved to ids (whatever their case)."""
+    try:
+        data = kind.parse(body)
+    except Invalid as error:
+        raise invalid(error) from None
+    refs = {
+        n: getattr(data, n)
+        for n, spec in kind.SPEC.items()
+        if spec.parse is party_ref and isinstance(getattr(data, n), str)
+    }
+    if not refs:
+        return data
+    lowered = {v.lower() for v in refs.values()}
+    ids = {
+        name.lower(): pid
+        for name, pid in db.session.execute(
+            sa.select(Party.name, Party.id).where(sa.func.lower(Party.name).in_(lowered))
+        )
+    }
+    unknown = {f"/{n}": [f"no party named {v!r}"] for n, v in refs.items() if v.lower() not in ids}
+    if unknown:
+        raise ApiError(422, "invalid", "The record was not saved: see the reason for each field.", unknown)
+    return data.replace(**{n: ids[v.lower()] for n, v in refs.items()})
+
+
+def _need_delete() -> None:
+    if not can("delete"):
+        raise ApiError(403, "forbidden", "Only an admin deletes this.")
+
+
+def _found(model: type, record_id: int, what: str) -> Any:
+    found = db.session.get(model, record_id)
+    if found is None:
+        raise ApiError(404, "not_found", f"No {what} has the id {record_id}.")
+    return found
+
+
+def _fresh(obj: Any) -> Any:
+    db.session.refresh(obj)
+    return obj
+
+
+@dataclass(frozen=True)
+class _Write:
+    """Run a service call and commit; refusals become 422s (or 409, 412) with their fields."""
+
+    call: Callable[[], Any]
+
+    def run(self) -> Any:
+        return _saved(self.call, lambda field: "/" + field)
+
+
+# -- phase changes ---------------------------------------------------------------------------------
+
+
+def _phase_url(change: PhaseChange) -> str:
+    return url_for("api.phase", phase_id=change.id)
+
+
+@bp.get("/conflicts/<slug>/phases")
+@documented(tags=["phase changes"], answers={"HTTP_200": schemas.PhaseList})
+def phases(slug: str) -> Response:
+    """The conflict's phase changes, oldest first."""
+    found = _conflict(slug)
+    rows = db.session.scalars(
+        sa.select(PhaseChange).where(PhaseChange.conflict_id == found.id).order_by(PhaseChange.since)
+    )
+    return jsonify(items=[as_json(p, PhaseInput, "phase_change_id") for p in rows])
+
+
+@bp.post("/conflicts/<slug>/phases")
+@documented(tags=["phase changes"], json=schemas.PhaseIn, answers={"HTTP_201": schemas.PhaseOut})
+def add_phase(slug: str) -> Response:
+    found = _conflict(slug)
+    data = _parse(PhaseInput, read_json())
+    made = _Write(lambda: conflicts.add_phase(db.session, found, data)).run()
+    return _answer(_fresh(made), PhaseInput, "phase_change_id", 201, _phase_url(made))
+
+
+@bp.get("/phases/<int:phase_id>")
+@documented(tags=["phase changes"], answers={"HTTP_200": schemas.PhaseOut})
+def phase(phase_id: int) -> Response:
+    change = _found(PhaseChange, phase_id, "phase change")
+    return _answer(change, PhaseInput, "phase_change_id", 200, _phase_url(change))
+
+
+@bp.put("/phases/<int:phase_id>")
+@documented(
+    tags=["phase changes"],
+    json=schemas.PhaseIn,
+    answers={"HTTP_200": schemas.PhaseOut, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
+)
+def update_phase(phase_id: int) -> Response:
+    change = _found(PhaseChange, phase_id, "phase change")
+    version = _if_match(change)
+    data = _parse(PhaseInput, read_json())
+    _Write(lambda: conflicts.update_phase(db.session, change, data, version=version)).run()
+    return _answer(_fresh(change), PhaseInput, "phase_change_id", 200, _phase_url(change))
+
+
+@bp.delete("/phases/<int:phase_id>")
+@documented(tags=["phase changes"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
+def delete_phase(phase_id: int) -> Response:
+    _need_delete()
+    change = _found(PhaseChange, phase_id, "phase change")
+    _if_match(change)
+    _Write(lambda: conflicts.delete_phase(db.session, change)).run()
+    return Response(status=204)
+
+
+# -- roles in a conflict ---------------------------------------------------------------------------
+
+
+def _role_url(row: Participation) -> str:
+    return url_for("api.role", role_id=row.id)
+
+
+def _role(role_id: int) -> Participation:
+    row = participations.load_for_edit(db.session, role_id)
+    if row is None:
+        raise ApiError(404, "not_found", f"No role has the id {role_id}.")
+    return row
+
+
+@bp.get("/conflicts/<slug>/roles")
+@documented(tags=["roles"], answers={"HTTP_200": schemas.RoleList})
+def roles(slug: str) -> Response:
+    """Every party's role in the conflict (parties by id)."""
+    found = _conflict(slug)
+    rows = db.session.scalars(
+        sa.select(Participation)
+        .where(Participation.conflict_id == found.id)
+        .options(selectinload(Participation.support_kind_rows), selectinload(Participation.motive_rows))
+        .order_by(Participation.id)
+    )
+    return jsonify(items=[as_json(r, ParticipationInput, "participation_id") for r in rows])
+
+
+@bp.post("/conflicts/<slug>/roles")
+@documented(tags=["roles"], json=schemas.RoleIn, answers={"HTTP_201": schemas.RoleOut})
+def add_role(slug: str) -> Response:
+    found = _conflict(slug)
+    data = _parse(ParticipationInput, read_json())
+    made = _Write(lambda: participations.create_participation(db.session, found.id, data)).run()
+    return _answer(_role(made.id), ParticipationInput, "participation_id", 201, _role_url(made))
+
+
+@bp.get("/roles/<int:role_id>")
+@documented(tags=["roles"], answers={"HTTP_200": schemas.RoleOut})
+def role(role_id: int) -> Response:
+    row = _role(role_id)
+    return _answer(row, ParticipationInput, "participation_id", 200, _role_url(row))
+
+
+@bp.put("/roles/<int:role_id>")
+@documented(
+    tags=["roles"],
+    json=schemas.RoleIn,
+    answers={"HTTP_200": schemas.RoleOut, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
+)
+def update_role(role_id: int) -> Response:
+    row = _role(role_id)
+    version = _if_match(row)
+    data = _parse(ParticipationInput, read_json())
+    _Write(lambda: participations.update_participation(db.session, row, data, version=version)).run()
+    return _answer(_role(role_id), ParticipationInput, "participation_id", 200, _role_url(row))
+
+
+@bp.delete("/roles/<int:role_id>")
+@documented(tags=["roles"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
+def delete_role(role_id: int) -> Response:
+    _need_delete()
+    row = _role(role_id)
+    _if_match(row)
+    _Write(lambda: participations.delete_participation(db.session, row)).run()
+    return Response(status=204)
+
+
+# -- recognitions ------------------------------------------------------------------------------------
+
+
+def _recognition_url(rec: Recognition) -> str:
+    return url_for("api.recognition", recognition_id=rec.id)
+
+
+@bp.get("/recognitions")
+@documented(tags=["recognitions"], answers={"HTTP_200": schemas.RecognitionList})
+def recognitions() -> Response:
+    """Every stance of one party towards another's statehood, oldest first (parties by id)."""
+    rows = db.session.scalars(sa.select(Recognition).order_by(Recognition.since, Recognition.id))
+    return jsonify(items=[as_json(r, RecognitionInput, "recognition_id") for r in rows])
+
+
+@bp.post("/recognitions")
+@documented(tags=["recognitions"], json=schemas.RecognitionIn, answers={"HTTP_201": schemas.RecognitionOut})
+def add_recognition() -> Response:
+    data = _parse(RecognitionInput, read_json())
+    made = _Write(lambda: parties.create_recognition(db.session, data)).run()
+    return _answer(_fresh(made), RecognitionInput, "recognition_id", 201, _recognition_url(made))
+
+
+@bp.get("/recognitions/<int:recognition_id>")
+@documented(tags=["recognitions"], answers={"HTTP_200": schemas.RecognitionOut})
+def recognition(recognition_id: int) -> Response:
+    rec = _found(Recognition, recognition_id, "recognition")
+    return _answer(rec, RecognitionInput, "recognition_id", 200, _recognition_url(rec))
+
+
+@bp.put("/recognitions/<int:recognition_id>")
+@documented(
+    tags=["recognitions"],
+    json=schemas.RecognitionIn,
+    answers={"HTTP_200": schemas.RecognitionOut, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
+)
+def update_recognition(recognition_id: int) -> Response:
+    rec = _found(Recognition, recognition_id, "recognition")
+    version = _if_match(rec)
+    data = _parse(RecognitionInput, read_json())
+    _Write(lambda: parties.update_recognition(db.session, rec, data, version=version)).run()
+    return _answer(_fresh(rec), RecognitionInput, "recognition_id", 200, _recognition_url(rec))
+
+
+@bp.delete("/recognitions/<int:recognition_id>")
+@documented(tags=["recognitions"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
+def delete_recognition(recognition_id: int) -> Response:
+    _need_delete()
+    rec = _found(Recognition, recognition_id, "recognition")
+    _if_match(rec)
+    _Write(lambda: parties.delete_recognition(db.session, rec)).run()
+    return Response(status=204)
+
+
+# -- conflicts written -------------------------------------------------------------------------------
+
+
+def _conflict_answer(conflict: Conflict, status: int) -> Response:
+    return _answer(_fresh(conflict), ConflictInput, "conflict_id", status, url_for("api.conflict", slug=conflict.slug))
+
+
+@bp.post("/conflicts")
+@documented(tags=["conflicts"], json=schemas.NewConflictIn, answers={"HTTP_201": schemas.ConflictRecord})
+def create_conflict() -> Response:
+    """Record a conflict with the phase it is in (``phase``, ``phase_since``)."""
+    data = _parse(NewConflictInput, read_json())
+    made = _Write(lambda: conflicts.create_conflict(db.session, data.conflict(), first_phase=data.first_phase())).run()
+    return _conflict_answer(made, 201)
+
+
+@bp.put("/conflicts/<slug>")
+@documented(
+    tags=["conflicts"],
+    json=schemas.ConflictIn,
+    answers={"HTTP_200": schemas.ConflictRecord, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
+)
+def update_conflict(slug: str) -> Response:
+    found = _conflict(slug)
+    version = _if_match(found)
+    data = _parse(ConflictInput, read_json())
+    _Write(lambda: conflicts.update_conflict(db.session, found, data, version=version)).run()
+    return _conflict_answer(found, 200)
+
+
+@bp.delete("/conflicts/<slug>")
+@documented(tags=["conflicts"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
+def delete_conflict(slug: str) -> Response:
+    """Delete a conflict with everything recorded under it (an admin; ``If-Match``)."""
+    _need_delete()
+    found = _conflict(slug)
+    _if_match(found)
+    _Write(lambda: conflicts.delete_conflict(db.session, found)).run()
+    return Response(status=204)
