@@ -304,3 +304,11 @@ def test_phases_roles_recognitions_and_conflicts_round_trip(client, session: Ses
         .first()
         .endswith("(token “script”)")
     )
+
+
+def test_a_body_over_the_limit_is_refused_whole(client, session: Session, world) -> None:
+    secret = _token(session, "analyst")
+    huge = _body(world, description="x" * 300_000)
+    answer = client.post("/api/v1/conflicts/moz/activities", json=huge, headers=_auth(secret))
+    assert answer.status_code == 413 and answer.get_json()["error"]["code"] == "too_large"
+    assert _count(session, Activity) == 0

@@ -103,7 +103,10 @@ ActivityOut = _out(
 )  # fmt: skip
 ActivityOut.model_fields  # noqa: B018 - built now, so a mismatch fails at import
 ConflictOut = _out(
-    "ConflictOut", columns.CONFLICTS, _vocabularies(Conflict), {"phase": (str | None, None), "version": (int | None, None)}
+    "ConflictOut",
+    columns.CONFLICTS,
+    _vocabularies(Conflict),
+    {"phase": (str | None, None), "version": (int | None, None)},
 )
 
 
