@@ -84,6 +84,8 @@ def test_admin_cannot_lock_themselves_out(client, auth, users) -> None:
     response = client.post(f"/admin/users/{users['admin'].id}", data={"role": "viewer", "active": "y"})
     assert response.status_code == 200
     assert "cannot remove your own admin rights" in response.get_data(as_text=True)
+    inactive = client.post(f"/admin/users/{users['admin'].id}", data={"role": "admin"})  # "Active" unticked
+    assert inactive.status_code == 200 and "cannot deactivate yourself" in inactive.get_data(as_text=True)
 
 
 def test_post_without_csrf_token_is_400(app_ctx, client, auth) -> None:

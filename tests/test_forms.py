@@ -99,7 +99,7 @@ def test_party_form_rules(client, auth, session: Session) -> None:
     assert ok.status_code == 302
     bad = client.post(
         "/parties/new",
-        data={"name": "Red Cross", "kind": "ngo", "recognition_status": "recognized", "country_code": "che"},
+        data={"name": "Red Cross", "kind": "ngo", "recognition_status": "recognized", "country_code": "ch"},
     )
     html = bad.get_data(as_text=True)
     assert _field_error(html, "recognition_status", "only states and state-like authorities")

@@ -181,3 +181,12 @@ def test_a_party_name_differing_only_in_case_is_refused_at_every_door(
     no_kind = client.post("/parties/quick", data={"name": "Deltaland", "recognition_status": "recognized"})
     assert no_kind.status_code == 422 and "kind" in no_kind.get_json()["error"]["fields"]
     assert session.scalar(sa.select(sa.func.count()).select_from(Party)) == parties
+
+
+def test_a_country_code_is_kept_in_capitals() -> None:
+    party = PartyInput.parse(
+        {"name": "Switzerland", "kind": "state", "recognition_status": "recognized", "country_code": " che "}
+    )
+    assert party.country_code == "CHE"
+    with pytest.raises(Invalid, match="three-letter"):
+        PartyInput.parse({"name": "X", "kind": "state", "recognition_status": "recognized", "country_code": "ch"})

@@ -196,12 +196,12 @@ def participation_shape(
 
 
 def country_code(value: object) -> str | None:
-    """Three upper-case letters (ISO 3166-1 alpha-3), or nothing."""
-    if value in (None, ""):
+    """Three letters (ISO 3166-1 alpha-3), kept in capitals (``che`` is CHE), or nothing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
         raise RuleError(f"{value!r} is not a three-letter country code")
-    return value
+    return value.strip().upper()
 
 
 def as_sentence(message: str) -> str:

@@ -32,8 +32,11 @@ def update_user(session: Session, user: User, data: UserInput, *, by: User | Non
     """Change a user's name, role or status; deactivating ends their sessions. No admin removes
     their own admin rights or deactivates themselves (``by``: who makes the change)."""
     data = data.checked()
-    if by is not None and user.id == by.id and (data.role != user.role or not data.active):
-        raise FieldError("role", "you cannot remove your own admin rights or deactivate yourself")
+    if by is not None and user.id == by.id:
+        if data.role != user.role:
+            raise FieldError("role", "you cannot remove your own admin rights; ask another admin")
+        if not data.active:
+            raise FieldError("active", "you cannot deactivate yourself; ask another admin")
     if data.email != user.email and session.scalar(
         sa.select(User.id).where(User.email == data.email, User.id != user.id)
     ):
