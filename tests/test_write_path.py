@@ -190,3 +190,12 @@ def test_a_country_code_is_kept_in_capitals() -> None:
     assert party.country_code == "CHE"
     with pytest.raises(Invalid, match="three-letter"):
         PartyInput.parse({"name": "X", "kind": "state", "recognition_status": "recognized", "country_code": "ch"})
+
+
+def test_a_role_gets_every_reason_at_once() -> None:
+    """A direct party's side given to a third party without a capacity: both said at once."""
+    from tracker.inputs.records import ParticipationInput
+
+    with pytest.raises(Invalid) as refused:
+        ParticipationInput.parse({"party": 1, "role": "third_party", "side": "a"})
+    assert {p.field for p in refused.value.problems} == {"side", "capacity"}

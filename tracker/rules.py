@@ -177,22 +177,24 @@ def participation_shape(
     leverage: object,
     motives: list,
     side: Side | None = None,
-) -> None:
+) -> list[FieldError]:
     """What a role must and must not carry: a direct party may have a side; a supporter says
     whom it supports; a third party has a capacity; the other roles carry none of these.
-    Raises :class:`FieldError`."""
+    Returns every problem at once (each a :class:`FieldError` naming its field)."""
+    problems = []
     if side and role != Role.PRIMARY:
-        raise FieldError("side", "only a direct party has a side")
+        problems.append(FieldError("side", "only a direct party has a side"))
     if role == Role.SUPPORTER:
         if not supports:
-            raise FieldError("supports", "a supporter must say whom it supports")
+            problems.append(FieldError("supports", "a supporter must say whom it supports"))
     elif supports or support_kinds:
-        raise FieldError("supports", "only a supporter supports another party or gives kinds of support")
+        problems.append(FieldError("supports", "only a supporter supports another party or gives kinds of support"))
     if role == Role.THIRD_PARTY:
         if not capacity:
-            raise FieldError("capacity", "a third party must have a capacity (mediator, facilitator, ...)")
+            problems.append(FieldError("capacity", "a third party must have a capacity (mediator, facilitator, ...)"))
     elif capacity or leverage or motives:
-        raise FieldError("capacity", "only a third party has a capacity, motives or leverage")
+        problems.append(FieldError("capacity", "only a third party has a capacity, motives or leverage"))
+    return problems
 
 
 def country_code(value: object) -> str | None:

@@ -200,11 +200,12 @@ class ParticipationInput(RecordInput):
     def across(cls, r: Reader, values: dict[str, Any], said: set[str]) -> None:
         role = values.get("role")
         if role and not said & {"role", "side", "supports", "support_kinds", "capacity", "motives", "leverage"}:
-            r.check("role", lambda: rules.participation_shape(
+            for problem in rules.participation_shape(
                 role, supports=values.get("supports"), support_kinds=values.get("support_kinds") or [],
                 capacity=values.get("capacity"), leverage=values.get("leverage"), motives=values.get("motives") or [],
                 side=values.get("side"),
-            ))  # fmt: skip
+            ):  # fmt: skip
+                r.add(problem.field, str(problem))
         if values.get("supports") is not None and values.get("supports") == values.get("party"):
             r.add("supports", "a party does not support itself")
         check_order(r, values, said, "since", "until", "until date")
