@@ -174,11 +174,13 @@ def test_every_field_gets_its_reason_at_its_json_pointer(client, session: Sessio
 
 def test_tokens_page_shows_a_new_secret_once_and_revokes(client, auth, session: Session, users) -> None:
     auth.login("analyst")
-    page = client.post("/account/tokens", data={"name": "news monitor", "read_only": "y"}).get_data(as_text=True)
+    created = client.post("/account/tokens", data={"name": "news monitor", "read_only": "y"})
+    assert created.status_code == 302  # and a reload of the page it leads to creates nothing again
+    page = client.get(created.location).get_data(as_text=True)
     secret = page.split('value="trk_', 1)[1].split('"', 1)[0]
     assert "copy it now" in page and "read only" in page
     assert "trk_" + secret not in client.get("/account/tokens").get_data(as_text=True)  # shown once
-    again = client.post("/account/tokens", data={"name": "news monitor"}).get_data(as_text=True)
+    again = client.post("/account/tokens", data={"name": "News Monitor"}).get_data(as_text=True)
     assert "already have a token named" in again
     token = session.scalars(sa.select(ApiToken)).one()
     assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 302
@@ -312,3 +314,24 @@ def test_a_body_over_the_limit_is_refused_whole(client, session: Session, world)
     answer = client.post("/api/v1/conflicts/moz/activities", json=huge, headers=_auth(secret))
     assert answer.status_code == 413 and answer.get_json()["error"]["code"] == "too_large"
     assert _count(session, Activity) == 0
+
+
+def test_the_reference_page_names_every_operation_in_words(client, auth, users) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    operations = [(m, p, op) for p, ops in document["paths"].items() for m, op in ops.items()]
+    assert len(operations) >= 30 and not [op["summary"] for _, _, op in operations if "<" in op["summary"]]
+    timeline = document["paths"]["/api/v1/conflicts/{slug}/activities"]["get"]
+    assert {"type", "track", "level", "party", "from", "to", "cursor", "limit"} <= {
+        p["name"] for p in timeline["parameters"]
+    }
+    anonymous = client.get("/api/v1/reference").get_data(as_text=True)
+    assert (
+        anonymous.count("<section") >= len(operations)
+        and "a481" not in anonymous
+        and 'id="model-SourceIn"' in anonymous
+    )
+    auth.login("analyst")
+    assert "API tokens" in client.get("/api/v1/reference").get_data(as_text=True)  # the signed-in menu is there
+    unknown = client.get("/api/v1/conflicts", headers={"Authorization": "Bearer trk_nonsense"})
+    assert unknown.status_code == 401 and "personal token" in unknown.get_json()["error"]["message"]
+    assert unknown.headers["WWW-Authenticate"].startswith("Bearer")

@@ -17,6 +17,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from tracker import paths
 
     app = Flask(__name__, instance_relative_config=True, template_folder=str(paths.top_level("templates")))
+    from tracker.views import RecordId
+
+    app.url_map.converters["int"] = RecordId  # before any route is added
     paths.settings().load(app, config)
 
     from tracker import cli, errors, extensions, migrate, views

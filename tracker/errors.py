@@ -23,7 +23,10 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     if request.path.startswith("/api/"):  # the API's one error shape
         from tracker.api.errors import ApiError
 
-        return ApiError(code, error.name.lower().replace(" ", "_"), error.description or error.name).response()
+        answer = ApiError(code, error.name.lower().replace(" ", "_"), error.description or error.name).response()
+        if code == 401:
+            answer.headers["WWW-Authenticate"] = 'Bearer realm="tracker"'
+        return answer
     if _wants_json():
         return {"error": error.name, "message": error.description}, code
     return render_template("error.html", error=error), code

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from markupsafe import Markup, escape
+from werkzeug.routing import IntegerConverter
 
 from tracker import cameo, vocab
 from tracker.rules import format_partial_date
@@ -52,6 +53,15 @@ def table_rows(rows: Iterable[Iterable[Any]]) -> Markup:
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     """``1 activity``, ``2 activities``: a count with its noun."""
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+class RecordId(IntegerConverter):
+    """``<int:…>`` in every route: a record id the databases can hold (an id past 2^31 - 1
+    matches no route, a 404, instead of overflowing the driver)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:

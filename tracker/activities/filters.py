@@ -68,7 +68,7 @@ class ActivityFilter:
         for value in raw:
             if not value:
                 continue
-            if not value.isdigit():
+            if not value.isascii() or not value.isdigit() or len(value) > 9:
                 self.errors.append(f"Filter “party”: {value!r} is not a party id.")
             else:
                 wanted.append(int(value))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -38,15 +38,20 @@ def index() -> str | Response:
     """The user's tokens and the form for a new one; a new token's secret is shown once."""
     user = _me()
     form = TokenForm()
-    secret = None
+    secret = session.pop("new_token", None)  # shown once, on the page the creation leads to
     if form.validate_on_submit():
         try:
-            token, secret = tokens.create_token(db.session, user, form.name.data, read_only=bool(form.read_only.data))
+            token, new_secret = tokens.create_token(
+                db.session, user, form.name.data, read_only=bool(form.read_only.data)
+            )
             db.session.commit()
-            flash(f"Token “{token.name}” created: copy it now, it is not shown again.", "success")
         except FieldError as error:
             db.session.rollback()
             form.name.errors = [*form.name.errors, str(error)[:1].upper() + str(error)[1:] + "."]
+        else:
+            session["new_token"] = new_secret  # a reload of the next page does not create it again
+            flash(f"Token “{token.name}” created: copy it now, it is not shown again.", "success")
+            return redirect(url_for("tokens.index"))
     return render_template(
         "account/tokens.html", form=form, tokens=tokens.tokens_of(db.session, user), secret=secret, revoke=ConfirmForm()
     )

@@ -127,6 +127,7 @@ def phases(slug: str) -> Response:
 @bp.post("/conflicts/<slug>/phases")
 @documented(tags=["phase changes"], json=schemas.PhaseIn, answers={"HTTP_201": schemas.PhaseOut})
 def add_phase(slug: str) -> Response:
+    """Record that the conflict entered a phase on a date."""
     found = _conflict(slug)
     data = _parse(PhaseInput, read_json())
     made = _Write(lambda: conflicts.add_phase(db.session, found, data)).run()
@@ -136,6 +137,7 @@ def add_phase(slug: str) -> Response:
 @bp.get("/phases/<int:phase_id>")
 @documented(tags=["phase changes"], answers={"HTTP_200": schemas.PhaseOut})
 def phase(phase_id: int) -> Response:
+    """One phase change, with its ETag."""
     change = _found(PhaseChange, phase_id, "phase change")
     return _answer(change, PhaseInput, "phase_change_id", 200, _phase_url(change))
 
@@ -147,6 +149,7 @@ def phase(phase_id: int) -> Response:
     answers={"HTTP_200": schemas.PhaseOut, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
 )
 def update_phase(phase_id: int) -> Response:
+    """Correct a phase change (``If-Match`` its current ETag)."""
     change = _found(PhaseChange, phase_id, "phase change")
     version = _if_match(change)
     data = _parse(PhaseInput, read_json())
@@ -157,6 +160,7 @@ def update_phase(phase_id: int) -> Response:
 @bp.delete("/phases/<int:phase_id>")
 @documented(tags=["phase changes"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
 def delete_phase(phase_id: int) -> Response:
+    """Delete a phase change (an admin; ``If-Match``)."""
     _need_delete()
     change = _found(PhaseChange, phase_id, "phase change")
     _if_match(change)
@@ -195,6 +199,7 @@ def roles(slug: str) -> Response:
 @bp.post("/conflicts/<slug>/roles")
 @documented(tags=["roles"], json=schemas.RoleIn, answers={"HTTP_201": schemas.RoleOut})
 def add_role(slug: str) -> Response:
+    """Give a party a role in the conflict (the party by id or name)."""
     found = _conflict(slug)
     data = _parse(ParticipationInput, read_json())
     made = _Write(lambda: participations.create_participation(db.session, found.id, data)).run()
@@ -204,6 +209,7 @@ def add_role(slug: str) -> Response:
 @bp.get("/roles/<int:role_id>")
 @documented(tags=["roles"], answers={"HTTP_200": schemas.RoleOut})
 def role(role_id: int) -> Response:
+    """One role, with its ETag."""
     row = _role(role_id)
     return _answer(row, ParticipationInput, "participation_id", 200, _role_url(row))
 
@@ -215,6 +221,7 @@ def role(role_id: int) -> Response:
     answers={"HTTP_200": schemas.RoleOut, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
 )
 def update_role(role_id: int) -> Response:
+    """Replace a role's fields (``If-Match`` its current ETag)."""
     row = _role(role_id)
     version = _if_match(row)
     data = _parse(ParticipationInput, read_json())
@@ -225,6 +232,7 @@ def update_role(role_id: int) -> Response:
 @bp.delete("/roles/<int:role_id>")
 @documented(tags=["roles"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
 def delete_role(role_id: int) -> Response:
+    """Delete a role (an admin; ``If-Match``)."""
     _need_delete()
     row = _role(role_id)
     _if_match(row)
@@ -250,6 +258,7 @@ def recognitions() -> Response:
 @bp.post("/recognitions")
 @documented(tags=["recognitions"], json=schemas.RecognitionIn, answers={"HTTP_201": schemas.RecognitionOut})
 def add_recognition() -> Response:
+    """Record a stance of one party towards another's statehood (parties by id or name)."""
     data = _parse(RecognitionInput, read_json())
     made = _Write(lambda: parties.create_recognition(db.session, data)).run()
     return _answer(_fresh(made), RecognitionInput, "recognition_id", 201, _recognition_url(made))
@@ -258,6 +267,7 @@ def add_recognition() -> Response:
 @bp.get("/recognitions/<int:recognition_id>")
 @documented(tags=["recognitions"], answers={"HTTP_200": schemas.RecognitionOut})
 def recognition(recognition_id: int) -> Response:
+    """One recognition, with its ETag."""
     rec = _found(Recognition, recognition_id, "recognition")
     return _answer(rec, RecognitionInput, "recognition_id", 200, _recognition_url(rec))
 
@@ -269,6 +279,7 @@ def recognition(recognition_id: int) -> Response:
     answers={"HTTP_200": schemas.RecognitionOut, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
 )
 def update_recognition(recognition_id: int) -> Response:
+    """Replace a recognition's fields (``If-Match`` its current ETag)."""
     rec = _found(Recognition, recognition_id, "recognition")
     version = _if_match(rec)
     data = _parse(RecognitionInput, read_json())
@@ -279,6 +290,7 @@ def update_recognition(recognition_id: int) -> Response:
 @bp.delete("/recognitions/<int:recognition_id>")
 @documented(tags=["recognitions"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
 def delete_recognition(recognition_id: int) -> Response:
+    """Delete a recognition (an admin; ``If-Match``)."""
     _need_delete()
     rec = _found(Recognition, recognition_id, "recognition")
     _if_match(rec)
@@ -309,6 +321,7 @@ def create_conflict() -> Response:
     answers={"HTTP_200": schemas.ConflictRecord, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
 )
 def update_conflict(slug: str) -> Response:
+    """Replace a conflict's fields (``If-Match`` its current ETag)."""
     found = _conflict(slug)
     version = _if_match(found)
     data = _parse(ConflictInput, read_json())

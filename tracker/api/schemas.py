@@ -132,10 +132,30 @@ class Error(BaseModel):
     error: ErrorBody
 
 
-class TimelineQuery(BaseModel):
-    limit: int = Field(50, ge=1, le=200)
-    cursor: str | None = None
-    order: Literal["oldest", "newest"] = "oldest"
+def _filters() -> dict[str, Any]:
+    """The timeline page's filters as query parameters (``tracker.activities.filters``)."""
+    vocab = _vocabularies(Activity)
+    fields: dict[str, Any] = {
+        name: (list[_keys(vocab[column])] | None, Field(None, description=f"Only these {label} (repeatable)."))  # type: ignore[misc]
+        for name, column, label in (("type", "type", "types"), ("track", "track", "tracks"),
+                                    ("level", "official_level", "official levels"), ("purpose", "purpose", "purposes"),
+                                    ("effect", "effect", "effects"))
+    }  # fmt: skip
+    fields["party"] = (list[int] | None, Field(None, description="Only activities involving these parties (ids)."))
+    fields["from_"] = (str | None, Field(None, alias="from", pattern=PARTIAL_DATE, description="From this date on."))
+    fields["to"] = (str | None, Field(None, pattern=PARTIAL_DATE, description="Up to this date."))
+    return fields
+
+
+_ORDER: Any = Literal["oldest", "newest"]
+DashboardQuery = create_model("DashboardQuery", **_filters())
+TimelineQuery = create_model(
+    "TimelineQuery",
+    limit=(int, Field(50, ge=1, le=200, description="Activities per page (at most 200).")),
+    cursor=(str | None, Field(None, description="Where the previous page ended (its `next`).")),
+    order=(_ORDER, Field("oldest", description="Oldest or newest first.")),
+    **_filters(),
+)
 
 
 class MonthOut(BaseModel):

@@ -23,7 +23,8 @@ def _digest(secret: str) -> str:
 def create_token(session: Session, user: User, name: object, *, read_only: bool = False) -> tuple[ApiToken, str]:
     """A new token of ``user`` named ``name``; returns it and its secret (never stored)."""
     clean = rules.text(name, "token_name", required=True)
-    if session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.name == clean)):
+    same = sa.func.lower(ApiToken.name) == clean.lower()
+    if session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == user.id, same)):
         raise rules.FieldError("name", f"you already have a token named “{clean}”")
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=clean, prefix=secret[:10], digest=_digest(secret), read_only=read_only)

@@ -150,7 +150,7 @@ def conflict(slug: str) -> Response:
 
 
 @bp.get("/conflicts/<slug>/dashboard")
-@documented(tags=["conflicts"], answers={"HTTP_200": schemas.DashboardOut})
+@documented(tags=["conflicts"], query=schemas.DashboardQuery, answers={"HTTP_200": schemas.DashboardOut})
 def dashboard(slug: str) -> Response:
     """The conflict's dashboard numbers: the track mix and incentives per bucket, types,
     purposes and effects overall, and the escalation index (the page's filters apply)."""
@@ -344,6 +344,7 @@ def _etag(version: int) -> str:
 @bp.get("/activities/<int:activity_id>")
 @documented(tags=["activities"], answers={"HTTP_200": schemas.ActivityOut, "HTTP_304": None})
 def activity(activity_id: int) -> Response:
+    """One activity, with its ETag (its version); ``If-None-Match`` answers 304."""
     found = _activity(activity_id)
     if request.if_none_match.contains(str(found.version)):
         response = Response(status=304)
@@ -483,6 +484,7 @@ def update_activity(activity_id: int) -> Response:
 @bp.delete("/activities/<int:activity_id>")
 @documented(tags=["activities"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
 def delete_activity(activity_id: int) -> Response:
+    """Delete an activity (``If-Match``; analysts delete what they recorded)."""
     found = _activity(activity_id)
     if not can_delete(found):
         raise ApiError(403, "forbidden", "Analysts delete only the activities they recorded; ask an admin.")

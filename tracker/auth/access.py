@@ -44,7 +44,7 @@ login_manager.session_protection = "strong"
 def load_user(session_key: str) -> User | None:
     """The user of a session key ``id:epoch``; none once the epoch moved or the user left.
     The API ignores session cookies: it answers personal tokens only (no cross-site writes)."""
-    if request.path.startswith(API_PREFIX):
+    if request.path.startswith(API_PREFIX) and request.endpoint != "api.reference":
         return None
     user_id, _, epoch = session_key.partition(":")
     if not (user_id.isdigit() and epoch.isdigit()):
@@ -137,7 +137,11 @@ def _require_sign_in() -> Any:
         if current_user.must_change_password and request.endpoint not in PASSWORD_PENDING_ENDPOINTS:
             return redirect(url_for("auth.change_password"))
         return None
-    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+    if request.path.startswith(API_PREFIX):
+        abort(
+            401, description="Send a valid personal token: Authorization: Bearer <token> (create one under API tokens)."
+        )
+    if request.accept_mimetypes.best == "application/json":
         abort(401, description="Sign in first.")
     if request.method != "GET":
         abort(401, description="Sign in first.")
