@@ -20,7 +20,6 @@ from tests.factories import make_conflict, make_participation, make_party
 from tracker.api.tokens import create_token
 from tracker.models import User
 
-
 #: Examples per operation, and whether they are the same on every run: fixed in CI (a
 #: contract test must not pass or fail by chance); ``TRACKER_CONTRACT_EXAMPLES=300`` explores.
 EXAMPLES = int(os.environ.get("TRACKER_CONTRACT_EXAMPLES", "30"))
