@@ -335,3 +335,16 @@ def test_the_reference_page_names_every_operation_in_words(client, auth, users) 
     unknown = client.get("/api/v1/conflicts", headers={"Authorization": "Bearer trk_nonsense"})
     assert unknown.status_code == 401 and "personal token" in unknown.get_json()["error"]["message"]
     assert unknown.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_flat_records_refuse_wrong_json_types_and_answer_304(client, session: Session, world) -> None:
+    secret = _token(session, "analyst")
+    wrong = client.post(
+        "/api/v1/conflicts/moz/roles",
+        json={"party": True, "role": "primary", "notes": 7, "motives": "stakes"},
+        headers=_auth(secret),
+    )
+    assert wrong.status_code == 422 and set(wrong.get_json()["error"]["fields"]) == {"/party", "/notes", "/motives"}
+    made = client.post("/api/v1/conflicts/moz/phases", json={"phase": "active", "since": "1977"}, headers=_auth(secret))
+    again = client.get(made.headers["Location"], headers=_auth(secret) | {"If-None-Match": made.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == made.headers["ETag"]

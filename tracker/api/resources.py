@@ -1,16 +1,15 @@
-"""The flat records as API resources (phase changes, roles in conflicts, recognitions, and
-conflicts written): each read and written through its typed input and its service, its JSON
+"""The flat records as API resources (parties, phase changes, roles in conflicts,
+recognitions, and conflicts written): each read and written through its typed input and its service, its JSON
 made from the same input's field table (ids for parties, dates at their precision)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, jsonify, url_for
+from flask import Response, jsonify, request, url_for
 from sqlalchemy.orm import selectinload
 
 from tracker.api import schemas
@@ -18,10 +17,18 @@ from tracker.api.errors import ApiError, invalid, read_json
 from tracker.api.views import _conflict, _if_match, _saved, bp, documented
 from tracker.auth.access import can
 from tracker.conflicts import service as conflicts
+from tracker.exports import columns, records, serializers
 from tracker.extensions import db
 from tracker.inputs.base import Invalid, party_ref
 from tracker.inputs.record import RecordInput
-from tracker.inputs.records import ConflictInput, NewConflictInput, ParticipationInput, PhaseInput, RecognitionInput
+from tracker.inputs.records import (
+    ConflictInput,
+    NewConflictInput,
+    ParticipationInput,
+    PartyInput,
+    PhaseInput,
+    RecognitionInput,
+)
 from tracker.models import Conflict, Participation, Party, PhaseChange, Recognition
 from tracker.participations import service as participations
 from tracker.parties import service as parties
@@ -53,8 +60,40 @@ def _answer(obj: Any, kind: type[RecordInput], id_name: str, status: int, locati
     return response
 
 
+def _wrong_types(kind: type[RecordInput], body: dict[str, Any]) -> dict[str, list[str]]:
+    """JSON values of the wrong type (the input reads YAML's numbers as text; JSON says what it means)."""
+    wrong: dict[str, list[str]] = {}
+    for key, value in body.items():
+        spec = kind.SPEC.get(key)
+        if spec is None or value is None:
+            continue  # an unknown field is the input's to name
+        if spec.parse is party_ref:
+            ok, expected = isinstance(value, (int, str)) and not isinstance(value, bool), "a party id or name"
+        elif isinstance(spec.default, list):
+            ok, expected = isinstance(value, list), "a list"
+        elif isinstance(spec.default, bool):
+            ok, expected = isinstance(value, bool), "true or false"
+        else:
+            ok, expected = isinstance(value, str), "text (a string) or null"
+        if not ok:
+            wrong[f"/{key}"] = [f"expected {expected}"]
+    return wrong
+
+
+def _read(obj: Any, kind: type[RecordInput], id_name: str, location: str) -> Response:
+    """One record with its ETag; ``If-None-Match`` with that version answers 304."""
+    if request.if_none_match.contains(str(obj.version)):
+        response = Response(status=304)
+        response.set_etag(str(obj.version))
+        return response
+    return _answer(obj, kind, id_name, 200, location)
+
+
 def _parse(kind: type[RecordInput], body: dict[str, Any]) -> Any:
     """The body as the record's input, party names resolved to ids (whatever their case)."""
+    wrong = _wrong_types(kind, body)
+    if wrong:
+        raise ApiError(422, "invalid", "The record was not saved: see the reason for each field.", wrong)
     try:
         data = kind.parse(body)
     except Invalid as error:
@@ -96,14 +135,71 @@ def _fresh(obj: Any) -> Any:
     return obj
 
 
-@dataclass(frozen=True)
-class _Write:
+def _write(call: Callable[[], Any]) -> Any:
     """Run a service call and commit; refusals become 422s (or 409, 412) with their fields."""
+    return _saved(call, lambda field: "/" + field)
 
-    call: Callable[[], Any]
 
-    def run(self) -> Any:
-        return _saved(self.call, lambda field: "/" + field)
+# -- parties -----------------------------------------------------------------------------------------
+
+
+def _party_url(party: Party) -> str:
+    return url_for("api.party", party_id=party.id)
+
+
+@bp.get("/parties")
+@documented(tags=["parties"], answers={"HTTP_200": schemas.PartyList})
+def parties_list() -> Response:
+    """Every party, as the parties export has it."""
+    record = serializers.json_record(records.PARTY, columns.PARTIES)
+    return jsonify(items=[record(item) for item in records.party_items(db.session.connection())])
+
+
+@bp.get("/parties/<int:party_id>")
+@documented(tags=["parties"], answers={"HTTP_200": schemas.PartyRecord, "HTTP_304": None})
+def party(party_id: int) -> Response:
+    """One party, with its ETag (its version); ``If-None-Match`` answers 304."""
+    found = _found(Party, party_id, "party")
+    return _read(found, PartyInput, "party_id", _party_url(found))
+
+
+@bp.post("/parties")
+@documented(tags=["parties"], json=schemas.PartyIn, answers={"HTTP_201": schemas.PartyRecord})
+def create_party() -> Response:
+    """Record a party (its name unique, whatever its case)."""
+    data = _parse(PartyInput, read_json())
+    made = _write(lambda: parties.create_party(db.session, data))
+    return _answer(_fresh(made), PartyInput, "party_id", 201, _party_url(made))
+
+
+@bp.put("/parties/<int:party_id>")
+@documented(
+    tags=["parties"],
+    json=schemas.PartyIn,
+    answers={"HTTP_200": schemas.PartyRecord, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
+)
+def update_party(party_id: int) -> Response:
+    """Replace a party's fields (``If-Match`` its current ETag)."""
+    found = _found(Party, party_id, "party")
+    version = _if_match(found)
+    data = _parse(PartyInput, read_json())
+    _write(lambda: parties.update_party(db.session, found, data, version=version))
+    return _answer(_fresh(found), PartyInput, "party_id", 200, _party_url(found))
+
+
+@bp.delete("/parties/<int:party_id>")
+@documented(tags=["parties"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
+def delete_party(party_id: int) -> Response:
+    """Delete a party no record refers to (an admin; ``If-Match``); 409 names what still refers to it."""
+    _need_delete()
+    found = _found(Party, party_id, "party")
+    _if_match(found)
+    still = {what: n for what, n in parties.references(db.session, found).items() if n}
+    if still:
+        listed = ", ".join(f"{n} {what}" for what, n in still.items())
+        raise ApiError(409, "referenced", f"{found.name} is still referred to by {listed}; remove those first.")
+    _write(lambda: parties.delete_party(db.session, found))
+    return Response(status=204)
 
 
 # -- phase changes ---------------------------------------------------------------------------------
@@ -130,7 +226,7 @@ def add_phase(slug: str) -> Response:
     """Record that the conflict entered a phase on a date."""
     found = _conflict(slug)
     data = _parse(PhaseInput, read_json())
-    made = _Write(lambda: conflicts.add_phase(db.session, found, data)).run()
+    made = _write(lambda: conflicts.add_phase(db.session, found, data))
     return _answer(_fresh(made), PhaseInput, "phase_change_id", 201, _phase_url(made))
 
 
@@ -139,7 +235,7 @@ def add_phase(slug: str) -> Response:
 def phase(phase_id: int) -> Response:
     """One phase change, with its ETag."""
     change = _found(PhaseChange, phase_id, "phase change")
-    return _answer(change, PhaseInput, "phase_change_id", 200, _phase_url(change))
+    return _read(change, PhaseInput, "phase_change_id", _phase_url(change))
 
 
 @bp.put("/phases/<int:phase_id>")
@@ -153,7 +249,7 @@ def update_phase(phase_id: int) -> Response:
     change = _found(PhaseChange, phase_id, "phase change")
     version = _if_match(change)
     data = _parse(PhaseInput, read_json())
-    _Write(lambda: conflicts.update_phase(db.session, change, data, version=version)).run()
+    _write(lambda: conflicts.update_phase(db.session, change, data, version=version))
     return _answer(_fresh(change), PhaseInput, "phase_change_id", 200, _phase_url(change))
 
 
@@ -164,7 +260,7 @@ def delete_phase(phase_id: int) -> Response:
     _need_delete()
     change = _found(PhaseChange, phase_id, "phase change")
     _if_match(change)
-    _Write(lambda: conflicts.delete_phase(db.session, change)).run()
+    _write(lambda: conflicts.delete_phase(db.session, change))
     return Response(status=204)
 
 
@@ -202,7 +298,7 @@ def add_role(slug: str) -> Response:
     """Give a party a role in the conflict (the party by id or name)."""
     found = _conflict(slug)
     data = _parse(ParticipationInput, read_json())
-    made = _Write(lambda: participations.create_participation(db.session, found.id, data)).run()
+    made = _write(lambda: participations.create_participation(db.session, found.id, data))
     return _answer(_role(made.id), ParticipationInput, "participation_id", 201, _role_url(made))
 
 
@@ -211,7 +307,7 @@ def add_role(slug: str) -> Response:
 def role(role_id: int) -> Response:
     """One role, with its ETag."""
     row = _role(role_id)
-    return _answer(row, ParticipationInput, "participation_id", 200, _role_url(row))
+    return _read(row, ParticipationInput, "participation_id", _role_url(row))
 
 
 @bp.put("/roles/<int:role_id>")
@@ -225,7 +321,7 @@ def update_role(role_id: int) -> Response:
     row = _role(role_id)
     version = _if_match(row)
     data = _parse(ParticipationInput, read_json())
-    _Write(lambda: participations.update_participation(db.session, row, data, version=version)).run()
+    _write(lambda: participations.update_participation(db.session, row, data, version=version))
     return _answer(_role(role_id), ParticipationInput, "participation_id", 200, _role_url(row))
 
 
@@ -236,7 +332,7 @@ def delete_role(role_id: int) -> Response:
     _need_delete()
     row = _role(role_id)
     _if_match(row)
-    _Write(lambda: participations.delete_participation(db.session, row)).run()
+    _write(lambda: participations.delete_participation(db.session, row))
     return Response(status=204)
 
 
@@ -260,7 +356,7 @@ def recognitions() -> Response:
 def add_recognition() -> Response:
     """Record a stance of one party towards another's statehood (parties by id or name)."""
     data = _parse(RecognitionInput, read_json())
-    made = _Write(lambda: parties.create_recognition(db.session, data)).run()
+    made = _write(lambda: parties.create_recognition(db.session, data))
     return _answer(_fresh(made), RecognitionInput, "recognition_id", 201, _recognition_url(made))
 
 
@@ -269,7 +365,7 @@ def add_recognition() -> Response:
 def recognition(recognition_id: int) -> Response:
     """One recognition, with its ETag."""
     rec = _found(Recognition, recognition_id, "recognition")
-    return _answer(rec, RecognitionInput, "recognition_id", 200, _recognition_url(rec))
+    return _read(rec, RecognitionInput, "recognition_id", _recognition_url(rec))
 
 
 @bp.put("/recognitions/<int:recognition_id>")
@@ -283,7 +379,7 @@ def update_recognition(recognition_id: int) -> Response:
     rec = _found(Recognition, recognition_id, "recognition")
     version = _if_match(rec)
     data = _parse(RecognitionInput, read_json())
-    _Write(lambda: parties.update_recognition(db.session, rec, data, version=version)).run()
+    _write(lambda: parties.update_recognition(db.session, rec, data, version=version))
     return _answer(_fresh(rec), RecognitionInput, "recognition_id", 200, _recognition_url(rec))
 
 
@@ -294,7 +390,7 @@ def delete_recognition(recognition_id: int) -> Response:
     _need_delete()
     rec = _found(Recognition, recognition_id, "recognition")
     _if_match(rec)
-    _Write(lambda: parties.delete_recognition(db.session, rec)).run()
+    _write(lambda: parties.delete_recognition(db.session, rec))
     return Response(status=204)
 
 
@@ -310,7 +406,7 @@ def _conflict_answer(conflict: Conflict, status: int) -> Response:
 def create_conflict() -> Response:
     """Record a conflict with the phase it is in (``phase``, ``phase_since``)."""
     data = _parse(NewConflictInput, read_json())
-    made = _Write(lambda: conflicts.create_conflict(db.session, data.conflict(), first_phase=data.first_phase())).run()
+    made = _write(lambda: conflicts.create_conflict(db.session, data.conflict(), first_phase=data.first_phase()))
     return _conflict_answer(made, 201)
 
 
@@ -325,7 +421,7 @@ def update_conflict(slug: str) -> Response:
     found = _conflict(slug)
     version = _if_match(found)
     data = _parse(ConflictInput, read_json())
-    _Write(lambda: conflicts.update_conflict(db.session, found, data, version=version)).run()
+    _write(lambda: conflicts.update_conflict(db.session, found, data, version=version))
     return _conflict_answer(found, 200)
 
 
@@ -336,5 +432,5 @@ def delete_conflict(slug: str) -> Response:
     _need_delete()
     found = _conflict(slug)
     _if_match(found)
-    _Write(lambda: conflicts.delete_conflict(db.session, found)).run()
+    _write(lambda: conflicts.delete_conflict(db.session, found))
     return Response(status=204)

@@ -101,7 +101,6 @@ ActivityOut = _out(
     {**dict.fromkeys(ROLE_LISTS, (list[PartyOut], ...)), "sources": (list[SourceOut], ...),
      "goldstein": (float | None, None), "version": (int, ...)},
 )  # fmt: skip
-ActivityOut.model_fields  # noqa: B018 - built now, so a mismatch fails at import
 ConflictOut = _out(
     "ConflictOut",
     columns.CONFLICTS,

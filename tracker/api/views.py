@@ -31,9 +31,7 @@ from tracker.exports import columns, records, serializers
 from tracker.extensions import db
 from tracker.inputs.activity import FIELDS, ActivityInput
 from tracker.inputs.base import Invalid
-from tracker.inputs.records import PartyInput
 from tracker.models import Activity, Conflict, Party
-from tracker.parties import service as party_service
 from tracker.rules import FieldError, RuleError
 from tracker.saving import StaleEdit
 from tracker.vocab import ActivityPartyRole
@@ -179,98 +177,6 @@ def dashboard(slug: str) -> Response:
             ],
         },
     )  # fmt: skip
-
-
-@bp.get("/parties")
-@documented(tags=["parties"], answers={"HTTP_200": schemas.PartyList})
-def parties() -> Response:
-    """Every party, as the parties export has it."""
-    record = serializers.json_record(records.PARTY, columns.PARTIES)
-    return jsonify(items=[record(item) for item in records.party_items(db.session.connection())])
-
-
-@bp.get("/parties/<int:party_id>")
-@documented(tags=["parties"], answers={"HTTP_200": schemas.PartyRecord, "HTTP_304": None})
-def party(party_id: int) -> Response:
-    """One party, with its ETag (its version); ``If-None-Match`` answers 304."""
-    found = _party(party_id)
-    if request.if_none_match.contains(str(found.version)):
-        response = Response(status=304)
-        response.set_etag(str(found.version))
-        return response
-    return _party_answer(found.id, 200)
-
-
-def _party_answer(party_id: int, status: int) -> Response:
-    found = next(records.party_items(db.session.connection(), party_id))
-    version = db.session.scalar(sa.select(Party.version).where(Party.id == party_id))
-    response = jsonify(serializers.json_record(records.PARTY, columns.PARTIES)(found) | {"version": version})
-    response.status_code = status
-    response.set_etag(str(version))
-    response.headers["Location"] = url_for("api.party", party_id=party_id)
-    return response
-
-
-def _party_input(body: dict[str, Any]) -> PartyInput:
-    types = {k: "expected text (a string) or null" for k, v in body.items() if v is not None and not isinstance(v, str)}
-    if types:
-        raise ApiError(
-            422,
-            "invalid",
-            "The record was not saved: see the reason for each field.",
-            {f"/{k}": [m] for k, m in types.items()},
-        )
-    try:
-        return PartyInput.parse(body)
-    except Invalid as error:
-        raise invalid(error) from None
-
-
-@bp.post("/parties")
-@documented(tags=["parties"], json=schemas.PartyIn, answers={"HTTP_201": schemas.PartyRecord})
-def create_party() -> Response:
-    """Record a party (its name unique, whatever its case)."""
-    data = _party_input(read_json())
-    made = _saved(lambda: party_service.create_party(db.session, data), lambda field: "/" + field)
-    return _party_answer(made.id, 201)
-
-
-def _party(party_id: int) -> Party:
-    found = db.session.get(Party, party_id)
-    if found is None:
-        raise ApiError(404, "not_found", f"No party has the id {party_id}.")
-    return found
-
-
-@bp.put("/parties/<int:party_id>")
-@documented(
-    tags=["parties"],
-    json=schemas.PartyIn,
-    answers={"HTTP_200": schemas.PartyRecord, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error},
-)
-def update_party(party_id: int) -> Response:
-    """Replace a party's fields (``If-Match`` its current ETag)."""
-    found = _party(party_id)
-    version = _if_match(found)
-    data = _party_input(read_json())
-    _saved(lambda: party_service.update_party(db.session, found, data, version=version), lambda field: "/" + field)
-    return _party_answer(found.id, 200)
-
-
-@bp.delete("/parties/<int:party_id>")
-@documented(tags=["parties"], answers={"HTTP_204": None, "HTTP_412": schemas.Error, "HTTP_428": schemas.Error})
-def delete_party(party_id: int) -> Response:
-    """Delete a party no record refers to (``If-Match``); 409 names what still refers to it."""
-    if not can("delete"):
-        raise ApiError(403, "forbidden", "Only an admin deletes parties.")
-    found = _party(party_id)
-    _if_match(found)
-    still = {what: n for what, n in party_service.references(db.session, found).items() if n}
-    if still:
-        listed = ", ".join(f"{n} {what}" for what, n in still.items())
-        raise ApiError(409, "referenced", f"{found.name} is still referred to by {listed}; remove those first.")
-    _saved(lambda: party_service.delete_party(db.session, found), lambda field: "/" + field)
-    return Response(status=204)
 
 
 def _records(conflict_id: int | None, ids: list[int]) -> list[dict[str, Any]]:
