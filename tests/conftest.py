@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
+from tests.site import world  # noqa: F401 (a fixture: one record of each kind)
 from tracker import create_app, migrate
 from tracker.dashboards import tallies
 from tracker.extensions import db as _db

@@ -123,6 +123,29 @@ def date_order(start: date | None, end: date | None, *, end_field: str = "end da
         raise RuleError(f"the {end_field} ({end.isoformat()}) is before the start ({start.isoformat()})")
 
 
+#: The largest record id: the databases' 4-byte integer keys (an id past it is no record).
+MAX_ID = 2**31 - 1
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def record_id(value: object) -> int:
+    """Another record's id: a positive integer the databases can hold, or its ASCII digits
+    (``True`` is not one; nor are Unicode digits such as ``²``, which ``str.isdigit`` accepts)."""
+    if isinstance(value, str) and _ID.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise RuleError(f"{value!r} is not a record id")
+    return value
+
+
+def whole_number(value: object, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` written in ASCII digits."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not re.fullmatch(r"-?[0-9]{1,12}", text) or not low <= int(text) <= high:
+        raise RuleError(f"{value!r} is not a whole number from {low} to {high}")
+    return int(text)
+
+
 def text(value: object, field: str, *, required: bool = False) -> str:
     """Clean free text: no NUL or control characters (but newlines and tabs), within limits."""
     if value is None:

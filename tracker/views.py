@@ -10,7 +10,18 @@ from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
 from tracker import cameo, vocab
-from tracker.rules import format_partial_date
+from tracker.rules import MAX_ID, format_partial_date
+
+
+def query_args(*, keep_page: bool = True) -> dict[str, list[str]]:
+    """The current request's query arguments as a link may carry them on: never a name that
+    ``url_for`` reserves (``_anchor``, ``_external``…) or that the route's path already uses."""
+    taken = set(request.view_args or ())
+    return {
+        k: v
+        for k, v in request.args.to_dict(flat=False).items()
+        if not k.startswith("_") and k not in taken and (keep_page or k != "page")
+    }
 
 
 def url_with(**changes: Any) -> str:
@@ -18,20 +29,24 @@ def url_with(**changes: Any) -> str:
 
     The one place that builds links which keep a list's filters and paging.
     """
-    args: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(flat=False)}
+    args: dict[str, Any] = {**query_args(), **(request.view_args or {})}
     args.update(changes)
     return url_for(request.endpoint or "conflicts.index", **{k: v for k, v in args.items() if v is not None})
+
+
+def link_with_filters(endpoint: str, **values: Any) -> str:
+    """A link to ``endpoint`` (with ``values``) carrying the current page's query arguments."""
+    return url_for(endpoint, **{**query_args(), **values})
 
 
 def url_without(name: str, value: str | None = None, anchor: str | None = None) -> str:
     """The current page's URL without the query argument ``name`` (or only its ``value``),
     and back on its first page."""
-    args: dict[str, Any] = request.args.to_dict(flat=False)
+    args: dict[str, Any] = query_args(keep_page=False)
     if value is None:
         args.pop(name, None)
     else:
         args[name] = [v for v in args.get(name, []) if v != value]
-    args.pop("page", None)
     return url_for(
         request.endpoint or "conflicts.index",
         **(request.view_args or {}),
@@ -60,7 +75,7 @@ class RecordId(IntegerConverter):
     matches no route, a 404, instead of overflowing the driver)."""
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 
@@ -91,5 +106,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(cameo.codes, "cameo_codes")
     app.add_template_global(url_with)
     app.add_template_global(url_without)
+    app.add_template_global(link_with_filters)
     app.add_template_filter(counted)
     app.add_template_filter(table_rows)

@@ -14,8 +14,8 @@ from tracker.api import tokens
 from tracker.auth.access import requires
 from tracker.extensions import db
 from tracker.forms.common import ConfirmForm
+from tracker.forms.handling import submit
 from tracker.models import ApiToken, User
-from tracker.rules import FieldError
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -39,19 +39,17 @@ def index() -> str | Response:
     user = _me()
     form = TokenForm()
     secret = session.pop("new_token", None)  # shown once, on the page the creation leads to
-    if form.validate_on_submit():
-        try:
-            token, new_secret = tokens.create_token(
-                db.session, user, form.name.data, read_only=bool(form.read_only.data)
-            )
-            db.session.commit()
-        except FieldError as error:
-            db.session.rollback()
-            form.name.errors = [*form.name.errors, str(error)[:1].upper() + str(error)[1:] + "."]
-        else:
-            session["new_token"] = new_secret  # a reload of the next page does not create it again
-            flash(f"Token “{token.name}” created: copy it now, it is not shown again.", "success")
-            return redirect(url_for("tokens.index"))
+    made: list[ApiToken] = []
+
+    def save() -> str:
+        token, new_secret = tokens.create_token(db.session, user, form.name.data, read_only=bool(form.read_only.data))
+        made.append(token)
+        session["new_token"] = new_secret  # a reload of the next page does not create it again
+        return url_for("tokens.index")
+
+    done = submit(form, save, done=lambda: f"Token “{made[0].name}” created: copy it now, it is not shown again.")
+    if done is not None:
+        return done
     return render_template(
         "account/tokens.html", form=form, tokens=tokens.tokens_of(db.session, user), secret=secret, revoke=ConfirmForm()
     )

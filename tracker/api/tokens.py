@@ -22,7 +22,12 @@ def _digest(secret: str) -> str:
 
 def create_token(session: Session, user: User, name: object, *, read_only: bool = False) -> tuple[ApiToken, str]:
     """A new token of ``user`` named ``name``; returns it and its secret (never stored)."""
-    clean = rules.text(name, "token_name", required=True)
+    try:
+        clean = rules.text(name, "token_name", required=True)
+    except rules.FieldError:
+        raise
+    except rules.RuleError as error:
+        raise rules.FieldError("name", str(error)) from None
     same = sa.func.lower(ApiToken.name) == clean.lower()
     if session.scalar(sa.select(ApiToken.id).where(ApiToken.user_id == user.id, same)):
         raise rules.FieldError("name", f"you already have a token named “{clean}”")

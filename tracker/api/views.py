@@ -20,6 +20,7 @@ from spectree import Response as DocResponse
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
+from tracker import rules
 from tracker.activities import service
 from tracker.activities.filters import ActivityFilter
 from tracker.api import limits, schemas
@@ -34,6 +35,7 @@ from tracker.inputs.base import Invalid
 from tracker.models import Activity, Conflict, Party
 from tracker.rules import FieldError, RuleError
 from tracker.saving import StaleEdit
+from tracker.views import query_args
 from tracker.vocab import ActivityPartyRole
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -193,7 +195,7 @@ def _cursor(text: str | None) -> tuple[date, int] | None:
         return None
     try:
         day, activity_id = json.loads(base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4)))
-        return date.fromisoformat(day), int(activity_id)
+        return date.fromisoformat(day), rules.record_id(activity_id)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         raise ApiError(400, "bad_cursor", "The cursor is not one this API gave; start again without it.") from None
 
@@ -212,7 +214,7 @@ def timeline(slug: str) -> Response:
     if flt.errors:
         raise ApiError(400, "bad_filter", " ".join(flt.errors))
     try:
-        limit = min(max(int(request.args.get("limit", PAGE)), 1), MAX_PAGE)
+        limit = rules.whole_number(request.args.get("limit", str(PAGE)), 1, MAX_PAGE)
     except ValueError:
         raise ApiError(400, "bad_limit", f"limit is a number from 1 to {MAX_PAGE}.") from None
     newest = request.args.get("order") == "newest"
@@ -228,7 +230,7 @@ def timeline(slug: str) -> Response:
     response = jsonify(body)
     if more:
         cursor = _encode(page[-1].date, page[-1].id)
-        args: dict[str, Any] = request.args.to_dict(flat=False) | {"cursor": [cursor]}
+        args: dict[str, Any] = query_args() | {"cursor": [cursor]}
         link = url_for("api.timeline", slug=slug, _external=True, **args)
         body["next"] = cursor
         response = jsonify(body)

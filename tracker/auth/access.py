@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
-from tracker import audit
+from tracker import audit, rules
 from tracker.extensions import db
 from tracker.models import User
 from tracker.vocab import UserRole
@@ -47,10 +47,11 @@ def load_user(session_key: str) -> User | None:
     if request.path.startswith(API_PREFIX) and request.endpoint != "api.reference":
         return None
     user_id, _, epoch = session_key.partition(":")
-    if not (user_id.isdigit() and epoch.isdigit()):
+    try:
+        user = db.session.get(User, rules.record_id(user_id))
+    except rules.RuleError:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_epoch != int(epoch):
+    if user is None or not user.active or str(user.session_epoch) != epoch:
         return None
     return user
 

@@ -50,10 +50,10 @@ def from_args(args: MultiDict[str, str]) -> View:
         view.errors.append(f"Cannot sort by {sort!r}; sorted by name.")
         view.sort, view.descending = "name", False
     years = args.get("years", "").strip()
-    if years and (not years.isdigit() or not 1 <= int(years) <= 200):
+    try:
+        view.years = rules.whole_number(years, 1, 200) if years else view.years
+    except rules.RuleError:
         view.errors.append("“years” must be a whole number from 1 to 200; showing every year.")
-    elif years:
-        view.years = int(years)
     return view
 
 

@@ -18,6 +18,7 @@ from tracker.exports import csvfile
 from tracker.extensions import db
 from tracker.forms.handling import submit
 from tracker.lookups import conflict_or_404
+from tracker.views import query_args
 from tracker.vocab import ActivityType, DatePrecision, Effect, OfficialLevel, Purpose, QuadClass, Track
 
 bp = Blueprint("dashboards", __name__)
@@ -54,9 +55,7 @@ def conflict(slug: str) -> str:
         charts.phase_bands(figures["tracks"], list(record.phases), bucketing, data.tracks.buckets, palette.PHASE)
     # The timeline of a party in a period, under the dashboard's other filters: the URL is
     # built once and each mark appends its own arguments (one url_for per mark is slow).
-    others: dict[str, Any] = {
-        k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("party", "from", "to")
-    }
+    others: dict[str, Any] = {k: v for k, v in query_args().items() if k not in ("party", "from", "to")}
     timeline = url_for("conflicts.detail", slug=slug, **others)
     joiner = "&" if "?" in timeline else "?"
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import request
 
+from tracker import rules
+
 
 def _date_arg(name: str, errors: list[str]) -> date | None:
     raw = request.args.get(name, "").strip()
@@ -22,7 +24,7 @@ def _date_arg(name: str, errors: list[str]) -> date | None:
 def log_filter() -> tuple[dict[str, Any], list[str]]:
     """The change log's filter from the query string (user id, since, until) and its errors."""
     errors: list[str] = []
-    user_id = request.args.get("user", type=int)
+    user_id = request.args.get("user", type=rules.record_id)
     if request.args.get("user") and user_id is None:
         errors.append("Unknown user filter; it was ignored.")
     since, until = _date_arg("since", errors), _date_arg("until", errors)

@@ -146,9 +146,5 @@ def party_ref(value: object) -> int | str:
 
 
 def record_id(value: object) -> int:
-    """Another record's id: a positive integer (``True`` is not one)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
-            return int(value)
-        raise rules.RuleError(f"{value!r} is not a record id")
-    return value
+    """Another record's id: a positive integer the databases can hold (``True`` is not one)."""
+    return rules.record_id(value)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from tracker import rules
 from tracker.auth.access import requires
 from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
@@ -148,8 +149,8 @@ def _recognition_form(**kwargs: object) -> RecognitionForm:
 def new_recognition() -> str | Response:
     form = _recognition_form()
     if not form.is_submitted():
-        form.recognizer.data = request.args.get("recognizer", type=int)
-        form.recognized.data = request.args.get("recognized", type=int)
+        form.recognizer.data = request.args.get("recognizer", type=rules.record_id)
+        form.recognized.data = request.args.get("recognized", type=rules.record_id)
 
     def save() -> str:
         rec = service.create_recognition(db.session, form.parsed)

@@ -1,0 +1,49 @@
+"""Gunicorn settings for production: ``gunicorn tracker.wsgi:app`` run from this folder reads
+them (or ``gunicorn -c /path/to/gunicorn.conf.py tracker.wsgi:app``).
+
+Every setting can be overridden by an environment variable (``GUNICORN_WORKERS=8``) or on
+the command line. Threaded workers (gthread) keep a long CSV export streaming while the
+worker answers other requests; the timeout bounds a stuck request, not a slow stream.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"GUNICORN_{name}", default)
+
+
+bind = _env("BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(_env("WORKERS", str(min(multiprocessing.cpu_count() * 2 + 1, 8))))
+threads = int(_env("THREADS", "4"))
+#: Seconds a worker may stay silent before it is restarted (a streaming response keeps it alive).
+timeout = int(_env("TIMEOUT", "120"))
+graceful_timeout = int(_env("GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+#: Build the app once in the master: workers share its frozen heap (see tracker/wsgi.py).
+preload_app = True
+#: Recycle workers now and then, so slow leaks in a library never grow without bound.
+max_requests = int(_env("MAX_REQUESTS", "5000"))
+max_requests_jitter = 500
+#: Limits on the request line and headers (bodies are limited by the app's MAX_CONTENT_LENGTH).
+limit_request_line = 8190
+limit_request_fields = 100
+accesslog = _env("ACCESS_LOG", "-")
+errorlog = "-"
+#: The proxy in front sets X-Forwarded-*; the app trusts them through ProxyFix (TRACKER_PROXY_HOPS).
+forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(_server: object, _worker: object) -> None:
+    """Each worker opens its own database connections: never share the master's sockets."""
+    from tracker.wsgi import app
+
+    from tracker.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

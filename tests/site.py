@@ -1,0 +1,170 @@
+"""The site as a person meets it: the forms found on its pages, one record of each kind for
+every route to open, and the URLs of the routes (shared by the form and hostile-input tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from tests.factories import make_activity, make_conflict, make_participation, make_party
+from tracker.models import PhaseChange, Recognition, User
+from tracker.vocab import ActivityPartyRole as R
+from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus, Role
+
+NOT_SHOWN_AGAIN = {"password", "file"}
+
+
+@dataclass
+class Control:
+    name: str
+    kind: str  # input type, "select", "select-multiple" or "textarea"
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+    selected: list[str] = field(default_factory=list)
+    checked: bool = False
+    required: bool = False
+
+
+class FormParser(HTMLParser):
+    """The controls of each ``<form method="post">`` on a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[list[Control]] = []
+        self._form: list[Control] | None = None
+        self._select: Control | None = None
+        self._option: str | None = None
+        self._textarea: Control | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = []
+            self.forms.append(self._form)
+        if self._form is None or (tag != "option" and not a.get("name")):
+            return
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "reset", "image"):
+                return
+            self._form.append(
+                Control(a["name"], kind, a.get("value") or "", checked="checked" in a, required="required" in a)
+            )
+        elif tag == "select":
+            self._select = Control(
+                a["name"], "select-multiple" if "multiple" in a else "select", required="required" in a
+            )
+            self._form.append(self._select)
+        elif tag == "option" and self._select is not None:
+            value = a.get("value") or ""
+            self._select.options.append(value)
+            if "selected" in a:
+                self._select.selected.append(value)
+        elif tag == "textarea":
+            self._textarea = Control(a["name"], "textarea", required="required" in a)
+            self._form.append(self._textarea)
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea.value += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._textarea.value = self._textarea.value.removeprefix("\r\n").removeprefix("\n")  # as browsers do
+            self._textarea = None
+
+
+def main_form(html: str) -> list[Control] | None:
+    """The page's form with the most fields (the navigation's sign-out form has none)."""
+    parser = FormParser()
+    parser.feed(html)
+    forms = [f for f in parser.forms if any(c.kind not in ("hidden",) for c in f)]
+    return max(forms, key=len) if forms else None
+
+
+def typed_value(control: Control, n: int) -> str | list[str] | None:
+    """What a person types into an empty control (``None``: leave it as it is)."""
+    name = control.name.rsplit("-", 1)[-1]
+    if control.kind == "select":
+        if control.selected:  # as the form shows it (an edit page: the record's value)
+            return control.selected[0]
+        if not control.required:  # left as the browser sends it: its first option
+            return control.options[0] if control.options else None
+        choices = [o for o in control.options if o not in ("", "0")]
+        return choices[0] if choices else None
+    if control.kind in ("select-multiple", "checkbox", "hidden", "radio") or control.kind in NOT_SHOWN_AGAIN:
+        return None
+    if control.value:
+        return control.value
+    if "date" in name or name in ("since", "until", "phase_since"):
+        return {"until": "1995-06", "end_date": "1993-05"}.get(name, "1992-02")
+    if name == "slug":
+        return "typed-slug"
+    if control.kind == "url" or name in ("url", "source_url"):
+        return "https://example.org/typed"
+    if control.kind == "email" or name == "email":
+        return "typed@example.org"
+    if name == "country_code":
+        return "TYP"
+    if name == "cameo_code":
+        return ""
+    return f"Typed {name} {n} — «ünïcode»"
+
+
+@pytest.fixture
+def world(session: Session, users) -> dict[str, object]:
+    """One record of each kind, so that every edit and delete route has something to open."""
+    conflict = make_conflict(session, slug="fx", name="Fixture conflict")
+    a, b = make_party(session, name="Alpha"), make_party(session, name="Beta")
+    igo = make_party(
+        session, name="Gamma Union", kind=PartyKind.IGO, recognition_status=RecognitionStatus.NOT_APPLICABLE
+    )
+    role = make_participation(session, conflict, a)
+    make_participation(session, conflict, b)
+    make_participation(session, conflict, igo, role=Role.THIRD_PARTY, capacity="mediator")
+    activity = make_activity(session, conflict, [(a, R.INITIATOR), (b, R.TARGET)], title="Talks")
+    recognition = Recognition(
+        recognizer_id=a.id, recognized_id=b.id, status=RecognitionKind.FULL, since=date(1991, 1, 1), source=""
+    )
+    session.add(recognition)
+    session.commit()
+    phase = session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id)).first()
+    admin = session.scalars(sa.select(User).where(User.email == "viewer@example.org")).one()
+    return {
+        "slug": "fx", "party_id": a.id, "participation_id": role.id, "activity_id": activity.id,
+        "recognition_id": recognition.id, "phase_id": phase.id, "user_id": admin.id,
+    }  # fmt: skip
+
+
+def form_routes(app: Flask, world: dict[str, object]) -> list[str]:
+    """Every URL whose route answers GET and POST, with its path filled from ``world``."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if {"GET", "POST"} <= rule.methods and rule.endpoint != "auth.login":
+            urls.append(rule.build({name: world[name] for name in rule.arguments})[1])
+    return sorted(urls)
+
+
+def payload(controls: list[Control], values: dict[str, object]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for c in controls:
+        if c.name in values:
+            data[c.name] = values[c.name]
+        elif c.kind == "checkbox":
+            if c.checked:
+                data.setdefault(c.name, []).append(c.value or "y")  # type: ignore[union-attr]
+        elif c.kind == "select-multiple":
+            data[c.name] = c.selected
+        elif c.kind not in NOT_SHOWN_AGAIN:
+            data[c.name] = c.value
+    return data
