@@ -3,7 +3,9 @@
 1. the defaults below, per environment (``TRACKER_ENV``: development, testing, production);
 2. ``config.py`` in the instance folder, if present;
 3. environment variables: ``DATABASE_URL`` (or ``TRACKER_DATABASE_URL``) selects the database,
-   and every ``TRACKER_<NAME>`` sets ``<NAME>`` (values parsed as JSON when they can be).
+   ``REDIS_URL`` the Redis server (rate limits, shared by every worker and app server), and
+   every ``TRACKER_<NAME>`` sets ``<NAME>`` (values parsed as JSON when they can be, so
+   ``TRACKER_SECRET_KEY_FALLBACKS='["old key"]'`` is a list).
 """
 
 from __future__ import annotations
@@ -32,6 +34,39 @@ class Config:
     API_RATE_LIMIT = 600
     #: Largest upload accepted by the CSV import, in bytes.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    #: Seconds an import's checked file waits for its confirmation.
+    UPLOAD_TTL_SECONDS = 3600
+    #: Largest form body kept in memory, and most fields in one form (Werkzeug refuses more, 413).
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    MAX_FORM_PARTS = 2000
+    #: Remember-me cookies follow the session cookie's rules.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: Older secret keys still accepted for sessions signed before a rotation (newest first).
+    SECRET_KEY_FALLBACKS: tuple[str, ...] = ()
+    #: Redis (``redis://host:6379/0``): the rate limits' store when set.
+    REDIS_URL: str | None = None
+    #: Where rate limits are counted (Flask-Limiter); ``REDIS_URL`` replaces the default.
+    RATELIMIT_STORAGE_URI = "memory://"
+    #: If the store is down, count in memory for a while rather than fail requests.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Failed sign-ins allowed before a 429: per account, and per network address.
+    SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    SIGN_IN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix).
+    PROXY_HOPS = 0
+    #: ``json``: one JSON object a line on standard error (see tracker/logs.py); ``text``: Flask's.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    #: Strict-Transport-Security max-age in seconds (0: not sent).
+    HSTS_SECONDS = 0
+    #: PostgreSQL connection pool per worker process: size, overflow, and age (s) before recycling.
+    DATABASE_POOL_SIZE = 5
+    DATABASE_MAX_OVERFLOW = 10
+    DATABASE_POOL_RECYCLE = 1800
+    #: SQLite: seconds a writer waits for another to finish before giving up.
+    SQLITE_BUSY_TIMEOUT = 30
     #: The CAMEO reference table (codes, quad classes, Goldstein weights); by default the copy
     #: in ``shared/data/`` beside the project folder.
     CAMEO_CODES_PATH: str | None = None
@@ -48,7 +83,11 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    DEBUG = False
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 31_536_000
+    LOG_FORMAT = "json"
 
 
 ENVIRONMENTS: dict[str, type[Config]] = {
@@ -74,12 +113,42 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.from_prefixed_env("TRACKER")
     if overrides:
         app.config.update(overrides)
-    if env == "production" and not app.config.get("SECRET_KEY"):
+    if "REDIS_URL" in os.environ:
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if env == "production":
+        _refuse_weak_secret(app.config.get("SECRET_KEY"))
+    app.config["SQLALCHEMY_ENGINES"] = {"default": engine_options(app.config)}
+
+
+def _refuse_weak_secret(key: object) -> None:
+    if not key:
         raise RuntimeError(
             "Production refuses to start without a SECRET_KEY: set TRACKER_SECRET_KEY "
             "or SECRET_KEY in the instance config.py."
         )
-    app.config["SQLALCHEMY_ENGINES"] = {"default": _engine_url(app.config["DATABASE_URL"])}
+    if key in (DevelopmentConfig.SECRET_KEY, TestingConfig.SECRET_KEY) or len(str(key)) < 16:
+        raise RuntimeError(
+            "Production refuses a SECRET_KEY that is short or published: make one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'."
+        )
+
+
+def engine_options(settings: Any) -> dict[str, Any]:
+    """The database engine: its URL and, for PostgreSQL, the pool (sized, recycled, pre-pinged)."""
+    url = _engine_url(settings["DATABASE_URL"])
+    options: dict[str, Any] = {"url": url}
+    if url.startswith("postgresql"):
+        options |= {
+            "pool_size": int(settings["DATABASE_POOL_SIZE"]),
+            "max_overflow": int(settings["DATABASE_MAX_OVERFLOW"]),
+            "pool_recycle": int(settings["DATABASE_POOL_RECYCLE"]),
+            "pool_pre_ping": True,
+        }
+    elif url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": float(settings["SQLITE_BUSY_TIMEOUT"])}
+    return options
 
 
 def _engine_url(url: str) -> str:

@@ -24,7 +24,8 @@ threads = int(_env("THREADS", "4"))
 timeout = int(_env("TIMEOUT", "120"))
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
-#: Build the app once in the master: workers share its frozen heap (see tracker/wsgi.py).
+#: Build the app once in the master: workers share its frozen heap (see tracker/wsgi.py);
+#: each worker disposes of the master's database engines after the fork (tracker/extensions.py).
 preload_app = True
 #: Recycle workers now and then, so slow leaks in a library never grow without bound.
 max_requests = int(_env("MAX_REQUESTS", "5000"))
@@ -37,13 +38,3 @@ errorlog = "-"
 #: The proxy in front sets X-Forwarded-*; the app trusts them through ProxyFix (TRACKER_PROXY_HOPS).
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-
-def post_fork(_server: object, _worker: object) -> None:
-    """Each worker opens its own database connections: never share the master's sockets."""
-    from tracker.wsgi import app
-
-    from tracker.extensions import db
-
-    with app.app_context():
-        for engine in db.engines.values():
-            engine.dispose(close=False)

@@ -20,16 +20,21 @@ What it does, in order:
    new-activity form (GET the form, fill it from its own fields and options, POST; a
    302/303 to the activity's page acknowledges the write, which the user then opens).
    Every activity written has a unique title, ``load-<user>-<n>``.
+   ``--ramp-up S`` starts the users evenly over S seconds instead of all at once.
 4. Stops gunicorn (SIGTERM, then SIGKILL), counts in the database the activities whose titles
    were acknowledged (lost writes = acknowledged - found), checks the dashboard tallies and the
    search documents against the activities, and reads gunicorn's log for tracebacks,
-   "database is locked" and critical/error lines.
+   "database is locked" and critical/error lines (plain text or the app's JSON lines), and
+   its access log (written with the worker's pid) for how the users spread over the workers.
 
 The report (a Markdown table on stdout; ``--json PATH`` writes the whole dict) gives requests,
 requests/s, p50/p95 per kind and overall, 5xx (with the first bodies and URLs), other non-2xx/3xx,
-connection errors, acknowledged/rejected/lost writes and the log findings. The exit status is 1
-when there was any 5xx, connection error, lost write, failed sign-in, integrity problem or the
-hard timeout was hit; 0 otherwise.
+connection errors, acknowledged/rejected/lost writes and the log findings, with gunicorn's logs
+kept in ``--log-dir`` (default: a new directory under /tmp). The exit status is 1 when there was
+any 5xx, connection error, lost write, failed sign-in, integrity problem (tallies, search
+documents, an acknowledged write missing from its page, an export that is not CSV) or the hard
+timeout was hit; 0 otherwise. The weighted per-request p50/p95 favour the users who made the most
+requests; the per-user medians and the per-worker spread say what most users saw.
 
 Only loopback is used; the run is bounded by ``--duration`` and by ``--hard-timeout`` for the
 whole (preparation, server, run, verification). ``main(argv)`` returns the report dict (its
@@ -44,6 +49,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import logging
 import os
 import random
 import re
@@ -55,6 +61,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from html import unescape
@@ -115,9 +122,12 @@ class Stats:
     uncertain: list[str] = field(default_factory=list)  # no answer to the POST: written or not
     not_shown: list[str] = field(default_factory=list)  # acknowledged, but its page did not show it
     bad_csv: list[str] = field(default_factory=list)  # a 200 export that is not CSV
+    client_errors: list[str] = field(default_factory=list)  # the load test's own failures
     bytes_exported: int = 0
 
-    def record(self, kind: str, method: str, path: str, status: int, ms: float, body: bytes) -> None:
+    def record(
+        self, kind: str, method: str, path: str, status: int, ms: float, body: bytes, request_id: str | None = None
+    ) -> None:
         self.requests += 1
         self.latencies.setdefault(kind, []).append(ms)
         self.statuses[(kind, status)] += 1
@@ -125,7 +135,13 @@ class Stats:
             self.server_error_count += 1
             if len(self.server_errors) < EXAMPLES:
                 self.server_errors.append(
-                    {"kind": kind, "request": f"{method} {path}", "status": status, "body": _text_of(body)[:800]}
+                    {
+                        "kind": kind,
+                        "request": f"{method} {path}",
+                        "status": status,
+                        "request_id": request_id,
+                        "body": _text_of(body)[:800],
+                    }
                 )
         elif not 200 <= status < 400:
             self.other[status] += 1
@@ -159,6 +175,7 @@ class Stats:
         self.uncertain.extend(other.uncertain)
         self.not_shown.extend(other.not_shown)
         self.bad_csv.extend(other.bad_csv)
+        self.client_errors.extend(other.client_errors)
 
 
 def _text_of(body: bytes) -> str:
@@ -286,7 +303,7 @@ class Browser:
             self._store_cookies(response.headers)
             if response.will_close:
                 self.close()
-            self.stats.record(kind, method, path, response.status, ms, data)
+            self.stats.record(kind, method, path, response.status, ms, data, response.headers.get("X-Request-ID"))
             return Reply(response.status, response.headers, data)
         return None  # not reached
 
@@ -447,8 +464,10 @@ class VirtualUser:
     def running(self) -> bool:
         return not self.stop.is_set() and time.monotonic() < self.deadline
 
-    def run(self) -> None:
+    def run(self, start_delay: float = 0.0) -> None:
         try:
+            if start_delay:
+                self.stop.wait(start_delay)
             for attempt in range(3):
                 if self.sign_in() or not self.running():
                     break
@@ -463,8 +482,7 @@ class VirtualUser:
                 if not self.signed_in and self.running():
                     self.sign_in()
         except Exception as error:  # a bug in the load test itself: say so, never hide it
-            self.stats.login_examples.append(f"user {self.index}: load-test error {type(error).__name__}: {error}")
-            self.stats.login_failures += 1
+            self.stats.client_errors.append(f"user {self.index}: {type(error).__name__}: {error}")
             raise
         finally:
             self.browser.close()
@@ -726,6 +744,7 @@ def prepare(url: str, users: int, secret_key: str, maintenance_db: str, log: Any
 
     wipe_database(url, maintenance_db)
     app = create_app({"ENV_NAME": "production", "SECRET_KEY": secret_key, "DATABASE_URL": url})
+    logging.getLogger("tracker").setLevel(logging.WARNING)  # not a line per seeded record
     with app.app_context():
         started = time.perf_counter()
         migrate.upgrade(app)
@@ -832,6 +851,10 @@ def gunicorn_command() -> list[str]:
     return [sys.executable, "-m", "gunicorn"]
 
 
+#: gunicorn's access log with the worker's pid, to see how the users' connections spread over the workers.
+ACCESS_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s "%(a)s" pid=%(p)s ms=%(M)s'
+
+
 class Server:
     def __init__(self, url: str, workers: int, secret_key: str, log_dir: Path) -> None:
         self.url, self.workers, self.secret_key, self.log_dir = url, workers, secret_key, log_dir
@@ -857,7 +880,7 @@ class Server:
         for _attempt in range(3):
             self.port = free_port()
             command = [*gunicorn_command(), "-c", "gunicorn.conf.py", "--workers", str(self.workers),
-                       "--bind", f"{HOST}:{self.port}", "tracker.wsgi:app"]  # fmt: skip
+                       "--bind", f"{HOST}:{self.port}", "--access-logformat", ACCESS_FORMAT, "tracker.wsgi:app"]  # fmt: skip
             log(f"starting: {' '.join(command)}")
             with open(self.stdout_path, "ab") as out, open(self.stderr_path, "ab") as err:
                 self.proc = subprocess.Popen(command, cwd=ROOT, env=self.environment(), stdout=out, stderr=err,
@@ -908,46 +931,106 @@ class Server:
 
 
 TRACEBACK_START = "Traceback (most recent call last):"
+#: The app's own error lines in plain text (Flask's "[time] ERROR in module: ..." format).
+APP_ERROR = re.compile(r"\] (ERROR|CRITICAL) in \w+:|Exception on \S+ \[[A-Z]+\]")
+
+
+def _json_record(line: str) -> dict[str, Any] | None:
+    """A JSON log line (``LOG_FORMAT = "json"``) as a dict; ``None`` for any other line."""
+    if not line.startswith("{"):
+        return None
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _describe(record: dict[str, Any]) -> str:
+    """A JSON log record in one line: time, level, message and the request it belongs to."""
+    parts = [str(record.get(k, "")) for k in ("time", "level", "logger", "message", "method", "path")]
+    if record.get("request_id"):
+        parts.append(f"request_id={record['request_id']}")
+    return " ".join(p for p in parts if p)
 
 
 def scan_log(path: Path) -> dict[str, Any]:
-    """Tracebacks (grouped by their last line), "database is locked", critical and error lines."""
+    """Tracebacks (grouped by their last line), "database is locked", the app's error lines and
+    gunicorn's [CRITICAL]/[ERROR] lines; the app's log may be plain text or JSON lines."""
     try:
         lines = path.read_text(errors="replace").splitlines()
     except FileNotFoundError:
         return {"log": str(path), "missing": True}
     tracebacks: list[list[str]] = []
+    app_errors: list[str] = []
     i = 0
     while i < len(lines):
-        if TRACEBACK_START in lines[i]:
-            block = [lines[i]]
+        record = _json_record(lines[i])
+        if record is not None:
+            if str(record.get("level", "")).upper() in ("ERROR", "CRITICAL"):
+                app_errors.append(_describe(record))
+            if isinstance(record.get("exception"), str):
+                tracebacks.append([_describe(record), *record["exception"].splitlines()])
+            i += 1
+        elif TRACEBACK_START in lines[i]:
+            # The app's "ERROR in ...: Unhandled error on GET /path" line just before says which request.
+            block = [lines[i - 1], lines[i]] if i and APP_ERROR.search(lines[i - 1]) else [lines[i]]
             i += 1
             while i < len(lines) and (lines[i].startswith((" ", "\t")) or not lines[i].strip()):
                 block.append(lines[i])
                 i += 1
-            while i < len(lines) and not lines[i].startswith("[") and TRACEBACK_START not in lines[i]:
+            while i < len(lines) and not lines[i].startswith(("[", "{")) and TRACEBACK_START not in lines[i]:
                 block.append(lines[i])  # the exception line (and a message over several lines)
                 i += 1
                 if not (i < len(lines) and lines[i].startswith((" ", "\t"))):
                     break
             tracebacks.append(block)
         else:
+            if APP_ERROR.search(lines[i]):
+                app_errors.append(lines[i])
             i += 1
     finals = Counter(next((ln for ln in reversed(b) if ln.strip()), "?").strip()[:300] for b in tracebacks)
     flagged = [ln for ln in lines if re.search(r"\[(CRITICAL|ERROR)\]", ln)]
     locked = [ln for ln in lines if "database is locked" in ln.lower()]
-    requests_failed = [ln for ln in lines if re.search(r"Exception on .* \[(GET|POST)\]", ln)]
     return {
         "log": str(path),
         "tracebacks": len(tracebacks),
         "traceback_kinds": [{"count": n, "exception": e} for e, n in finals.most_common(10)],
-        "traceback_examples": ["\n".join(b[-40:]) for b in tracebacks[:2]],
+        "traceback_examples": ["\n".join(b[:2] + b[-38:] if len(b) > 40 else b) for b in tracebacks[:2]],
         "database_is_locked_lines": len(locked),
         "database_is_locked_examples": [ln[:300] for ln in locked[:3]],
-        "failed_requests_logged": len(requests_failed),
-        "failed_request_lines": [ln[:200] for ln in requests_failed[:EXAMPLES]],
+        "app_error_lines": len(app_errors),
+        "app_error_examples": [ln[:300] for ln in app_errors[:EXAMPLES]],
         "critical_or_error_lines": len(flagged),
         "critical_or_error_examples": [ln[:300] for ln in flagged[:EXAMPLES]],
+    }
+
+
+def scan_access_log(path: Path) -> dict[str, Any]:
+    """Per gunicorn worker: the requests it answered and the virtual users it served. Each user
+    keeps one keep-alive connection, and a connection stays with the worker that accepted it."""
+    workers: dict[str, dict[str, Any]] = {}
+    statuses: Counter = Counter()
+    pattern = re.compile(r'" (\d{3}) \S+ "tracker-load/1 \(user (\d+)\)" pid=<?(\d+)>?')
+    try:
+        with open(path, errors="replace") as lines:
+            for line in lines:
+                match = pattern.search(line)
+                if match:
+                    status, user, pid = match.groups()
+                    statuses[status[0] + "xx"] += 1
+                    worker = workers.setdefault(pid, {"requests": 0, "users": set()})
+                    worker["requests"] += 1
+                    worker["users"].add(int(user))
+    except FileNotFoundError:
+        return {"log": str(path), "missing": True}
+    return {
+        "log": str(path),
+        "statuses": dict(sorted(statuses.items())),
+        "workers": {
+            pid: {"requests": w["requests"], "users": len(w["users"])}
+            for pid, w in sorted(workers.items(), key=lambda item: -item[1]["requests"])
+        },
     }
 
 
@@ -962,6 +1045,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default: %(default)s)")
     parser.add_argument("--users", type=int, default=50, help="concurrent virtual users (default: %(default)s)")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load (default: %(default)s)")
+    parser.add_argument("--ramp-up", type=float, default=0,
+                        help="seconds over which the users start, evenly (default: %(default)s, all at once)")  # fmt: skip
     parser.add_argument("--request-timeout", type=float, default=60, help="seconds per request (default: %(default)s)")
     parser.add_argument("--hard-timeout", type=float, default=None,
                         help="seconds for the whole run, preparation to report (default: duration + 300)")  # fmt: skip
@@ -972,8 +1057,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, default=None, help="also write the report as JSON here")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
-    if args.users < 1 or args.workers < 1 or args.duration <= 0:
-        parser.error("--users and --workers must be at least 1, --duration positive")
+    if args.users < 1 or args.workers < 1 or args.duration <= 0 or not 0 <= args.ramp_up < args.duration:
+        parser.error("--users and --workers must be at least 1, --duration positive, --ramp-up shorter than it")
     if args.hard_timeout is None:
         args.hard_timeout = args.duration + 300
     return args
@@ -1026,7 +1111,10 @@ def run(args: argparse.Namespace, *, exit_on_hang: bool = False) -> dict[str, An
         run_started = time.monotonic()
         deadline = run_started + args.duration
         vus = [VirtualUser(i, target, deadline, stop, args.seed) for i in range(args.users)]
-        threads = [threading.Thread(target=vu.run, name=f"vu-{vu.index}", daemon=True) for vu in vus]
+        step = args.ramp_up / args.users
+        threads = [
+            threading.Thread(target=vu.run, args=(vu.index * step,), name=f"vu-{vu.index}", daemon=True) for vu in vus
+        ]
         for thread in threads:
             thread.start()
         log(f"{args.users} virtual users running for {args.duration:g}s")
@@ -1053,6 +1141,7 @@ def run(args: argparse.Namespace, *, exit_on_hang: bool = False) -> dict[str, An
         report["hung_users"] = hung
     except BaseException as error:
         report["aborted"] = f"{type(error).__name__}: {error}"
+        report["aborted_traceback"] = traceback.format_exc()[-4000:]
         stop.set()
         if not isinstance(error, Exception):
             server.stop()
@@ -1069,13 +1158,15 @@ def run(args: argparse.Namespace, *, exit_on_hang: bool = False) -> dict[str, An
     report["user_p50_ms_min_median_max"] = (
         [_r(medians[0]), _r(percentile(medians, 50)), _r(medians[-1])] if medians else None
     )
+    counts = sorted(vu.stats.requests for vu in vus)
+    report["user_requests_min_median_max"] = [counts[0], percentile(counts, 50), counts[-1]] if counts else None
     if "aborted" not in report or vus:
         try:
             report.update(verify(url, totals.acknowledged, totals.uncertain))
         except Exception as error:
             report["verify_error"] = f"{type(error).__name__}: {error}"
     report["server_log"] = scan_log(server.stderr_path)
-    report["access_log"] = str(server.stdout_path)
+    report["access_log"] = scan_access_log(server.stdout_path)
     report["hard_timeout_hit"] = hit_hard_timeout.is_set()
     watchdog.cancel()
     failures = []
@@ -1098,6 +1189,8 @@ def run(args: argparse.Namespace, *, exit_on_hang: bool = False) -> dict[str, An
                         f"{report.get('search_orphans')} orphaned")  # fmt: skip
     if report["writes_not_shown_after_redirect"]:
         failures.append(f"{report['writes_not_shown_after_redirect']} acknowledged writes not shown on their page")
+    if report["client_errors"]:
+        failures.append(f"the load test itself failed: {report['client_errors'][0]}")
     if report["csv_not_csv"]:
         failures.append(f"{report['csv_not_csv']} exports answered 200 without CSV")
     if report.get("hung_users"):
@@ -1150,6 +1243,7 @@ def summarize(stats: Stats, elapsed: float | None) -> dict[str, Any]:
         "csv_not_csv": len(stats.bad_csv),
         "csv_not_csv_examples": stats.bad_csv[:EXAMPLES],
         "csv_bytes_read": stats.bytes_exported,
+        "client_errors": stats.client_errors[:EXAMPLES],
     }
 
 
@@ -1193,11 +1287,19 @@ def markdown(report: dict[str, Any]) -> str:
         ("**lost writes**", report.get("lost_writes")),
         ("tally drift / unindexed", f"{report.get('tally_drift')} / {report.get('search_unindexed')}"),
         (
-            "log: tracebacks (requests failed)",
-            f"{report['server_log'].get('tracebacks')} ({report['server_log'].get('failed_requests_logged')})",
+            "log: tracebacks (app error lines)",
+            f"{report['server_log'].get('tracebacks')} ({report['server_log'].get('app_error_lines')})",
         ),
         ("log: 'database is locked'", report["server_log"].get("database_is_locked_lines")),
         ("per-user p50 ms (min / median / max)", " / ".join(map(cell, report.get("user_p50_ms_min_median_max") or []))),
+        (
+            "per-user requests (min / median / max)",
+            " / ".join(map(cell, report.get("user_requests_min_median_max") or [])),
+        ),
+        (
+            "per worker: requests (users)",
+            ", ".join(f"{w['requests']} ({w['users']})" for w in report["access_log"].get("workers", {}).values()),
+        ),
         ("client CPU (% of a core)", report.get("client_cpu_percent_of_one_core")),
         ("exit status", report.get("exit_code")),
     ]
@@ -1219,6 +1321,9 @@ def markdown(report: dict[str, Any]) -> str:
     if log.get("traceback_kinds"):
         details.append("**tracebacks in gunicorn's log** (by last line):")
         details += [f"- {k['count']} × `{k['exception']}`" for k in log["traceback_kinds"]]
+    if log.get("app_error_examples"):
+        details.append(f"**the app's error lines in gunicorn's log**: {log['app_error_lines']}")
+        details += [f"- `{line}`" for line in log["app_error_examples"]]
     if log.get("critical_or_error_examples"):
         details.append(f"**[CRITICAL]/[ERROR] lines**: {log['critical_or_error_lines']}")
         details += [f"- `{line}`" for line in log["critical_or_error_examples"]]
@@ -1226,6 +1331,8 @@ def markdown(report: dict[str, Any]) -> str:
         details.append(f"**lost writes**: {', '.join(report['lost_titles'])}")
     if report.get("failures"):
         details.append("**failures**: " + "; ".join(report["failures"]))
+    if report.get("aborted_traceback"):
+        details.append(f"**aborted**:\n```\n{report['aborted_traceback']}\n```")
     details.append(f"logs: `{report['log_dir']}`")
     return "\n".join([*out, "", *details])
 

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
 from tests.site import world  # noqa: F401 (a fixture: one record of each kind)
-from tracker import create_app, migrate
+from tracker import create_app, migrate, throttle
 from tracker.dashboards import tallies
 from tracker.extensions import db as _db
 from tracker.models import Base
@@ -94,6 +94,7 @@ def app_ctx(app: Flask) -> Iterator[Flask]:
     with app.app_context():
         yield app
         _db.session.rollback()
+        throttle.limiter.reset()  # sign-in failures and API requests counted afresh
     with app.app_context():
         with _db.engine.connect() as conn:
             drift = tallies.drift(conn) if sa.inspect(conn).has_table("activity_tally") else {}

@@ -11,12 +11,14 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORDS
 from tests.factories import make_conflict, make_participation, make_party
+from tracker.models import Conflict
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +47,7 @@ def browser() -> Iterator[object]:
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=1280,1600"):  # fmt: skip
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, CSP reports among them
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     yield driver
@@ -261,3 +264,33 @@ def test_chips_remove_one_filter_and_pages_fit_a_phone(browser, live_url: str, s
         browser.get(live_url + path)
         overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a 390px screen"
+
+
+def test_pages_work_under_the_content_security_policy(browser, live_url: str, seeded: Session, users) -> None:
+    """The browser enforces the CSP: no page has anything refused (inline code, outside
+    sources), the charts keep their size, and the scripts still run (the revoke button asks
+    first)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _sign_in(browser, live_url, "admin")
+    slug = seeded.scalars(sa.select(Conflict.slug).order_by(Conflict.id)).first()
+    for path in ("/conflicts", f"/conflicts/{slug}", f"/conflicts/{slug}/dashboard", f"/conflicts/{slug}/activities/new",
+                 "/portfolio", "/parties/", "/history/", "/api/v1/reference"):  # fmt: skip
+        browser.get(live_url + path)
+        refused = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+        assert not refused, (path, refused[:3])
+        if path.endswith("/dashboard"):
+            chart = browser.find_element(By.CSS_SELECTOR, "svg.svg-chart")
+            assert chart.size["width"] > 300 and chart.size["height"] > 100, chart.size
+
+    browser.get(f"{live_url}/account/tokens")
+    name = browser.find_element(By.ID, "name")
+    name.send_keys("browser check")
+    name.submit()
+    _click(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Revoke']"))
+    WebDriverWait(browser, 5).until(expected_conditions.alert_is_present())
+    browser.switch_to.alert.dismiss()  # asked first; nothing revoked
+    assert "browser check" in browser.page_source and "Revoked" not in browser.page_source
+    assert not [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]

@@ -26,7 +26,7 @@ def test_database_url_and_prefixed_variables_override_defaults(monkeypatch: pyte
     monkeypatch.setenv("DATABASE_URL", "postgresql://root@127.0.0.1:5432/elsewhere")
     monkeypatch.setenv("TRACKER_PAGE_SIZE", "7")
     app = create_app()
-    assert app.config["SQLALCHEMY_ENGINES"]["default"] == "postgresql+psycopg://root@127.0.0.1:5432/elsewhere"
+    assert app.config["SQLALCHEMY_ENGINES"]["default"]["url"] == "postgresql+psycopg://root@127.0.0.1:5432/elsewhere"
     assert app.config["PAGE_SIZE"] == 7
 
 
@@ -34,7 +34,7 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch: pytest.M
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
     app = create_app()
-    assert app.config["SQLALCHEMY_ENGINES"]["default"] == "sqlite:///tracker.sqlite"
+    assert app.config["SQLALCHEMY_ENGINES"]["default"]["url"] == "sqlite:///tracker.sqlite"
 
 
 def test_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -387,3 +387,29 @@ def test_phases_are_bands_on_the_time_axis_and_marks_have_a_size_legend(
     assert "<title>Negotiation / settlement, from 1991-Q3</title>" in page
     assert "Phase: Negotiation / settlement" in page
     assert "Mark size:" in page and "2 activities" in page
+
+
+@pytest.mark.parametrize("tallies", [True, False])
+def test_an_activity_logged_beyond_the_span_while_the_dashboard_is_built(
+    fixture_conflict, session: Session, monkeypatch, tallies: bool
+) -> None:
+    """The load test's finding: the span is measured by one statement, the charts counted by
+    the next ones; an activity logged in between, beyond the span, once made a 500."""
+    from tracker.activities.filters import ActivityFilter
+    from tracker.dashboards import aggregates, report
+    from tracker.models import Conflict
+
+    conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "fx")).one()
+    measured = aggregates.span
+
+    def span_then_someone_logs(*args, **kwargs):
+        found = measured(*args, **kwargs)
+        make_activity(session, conflict, [(fixture_conflict["a"], R.INITIATOR)], title="Logged meanwhile",
+                      date=date(2010, 6, 1))  # fmt: skip
+        session.commit()
+        return found
+
+    monkeypatch.setattr(aggregates, "span", span_then_someone_logs)
+    board = report.build(session, conflict.id, ActivityFilter(), tallies=tallies)
+    assert board.span.last is not None and board.span.last < date(2010, 1, 1)
+    assert sum(board.tracks.totals()) == 7  # the new one shows on the next view

@@ -427,3 +427,54 @@ def test_party_names_match_whatever_their_case(client, auth, moz, session: Sessi
     plan = party_import.plan(session, ok.encode(), "skip")
     assert [(r.data.name, r.action) for r in plan.rows] == [("kenya", "skip"), ("New Land", "create")]
     assert party_import.apply(session, plan) == {"created": 1, "updated": 0, "skipped": 1}
+
+
+def test_the_confirmation_may_reach_another_app_server(app, database_url: str, moz, users, session: Session) -> None:
+    """Two app servers on one database: the dry run on one, the confirmation on the other
+    (the checked file is kept in the database, not on a server's disk)."""
+    from tests.conftest import PASSWORDS, FreshContextClient
+    from tracker import create_app
+    from tracker.models import PendingUpload
+
+    def server(folder: str):
+        instance = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False})
+        instance.instance_path = folder  # each server its own disk
+        instance.test_client_class = FreshContextClient
+        return instance.test_client()
+
+    first, second = server("/tmp/tracker-server-a"), server("/tmp/tracker-server-b")
+    for client in (first, second):  # one user, signed in on each (a proxy spreads requests)
+        client.post("/login", data={"email": "analyst@example.org", "password": PASSWORDS["analyst"]})
+    page = _page(_upload(first, f"{MINIMAL}\r\n{GOOD}\r\n"))
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    assert session.scalar(sa.select(sa.func.count()).select_from(PendingUpload)) == 1
+
+    viewer_side = server("/tmp/tracker-server-c")
+    viewer_side.post("/login", data={"email": "admin@example.org", "password": PASSWORDS["admin"]})
+    someone_else = viewer_side.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"})
+    assert someone_else.status_code == 400  # only the uploader confirms their own file
+    elsewhere = second.post("/parties/import/confirm", data={"token": token, "on_duplicate": "skip"})
+    assert elsewhere.status_code == 400  # and only for the import it was checked for
+
+    done = second.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"})
+    assert done.status_code == 302 and _count(session, Activity) == 1
+    assert session.scalar(sa.select(sa.func.count()).select_from(PendingUpload)) == 0  # used once
+
+
+def test_a_kept_file_expires(app, client, auth, moz, session: Session, monkeypatch) -> None:
+    from tracker.models import PendingUpload
+
+    auth.login("analyst")
+    monkeypatch.setitem(app.config, "UPLOAD_TTL_SECONDS", 0)
+    page = _page(_upload(client, f"{MINIMAL}\r\n{GOOD}\r\n"))
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    monkeypatch.setitem(app.config, "UPLOAD_TTL_SECONDS", 3600)
+    import time
+
+    time.sleep(0.01)
+    late = client.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"})
+    assert late.status_code == 400 and "no longer available" in late.get_data(as_text=True)
+    assert _count(session, Activity) == 0
+    _upload(client, f"{MINIMAL}\r\n{GOOD}\r\n")  # keeping another file removes the expired one
+    session.rollback()
+    assert session.scalar(sa.select(PendingUpload.token).where(PendingUpload.token == token)) is None

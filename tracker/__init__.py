@@ -22,9 +22,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = RecordId  # before any route is added
     paths.settings().load(app, config)
 
-    from tracker import cli, errors, extensions, migrate, views
+    from tracker import cli, errors, extensions, logs, migrate, security, throttle, views
 
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:  # behind a reverse proxy: trust its X-Forwarded-For/-Proto/-Host/-Prefix
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]
+    logs.init_app(app)
+    security.init_app(app)
+    throttle.init_app(app)
     extensions.db.init_app(app)
+    extensions.remember_engines(app)
     extensions.bootstrap.init_app(app)
     extensions.csrf.init_app(app)
     views.init_app(app)

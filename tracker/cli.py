@@ -1,15 +1,18 @@
 """Commands for the terminal: ``seed``, ``create-user``, ``first-admin``, ``import-activities``,
-``data-dictionary`` and ``tallies`` (``db`` lives in ``migrate``)."""
+``data-dictionary``, ``tallies`` and ``backup`` (``db`` lives in ``migrate``)."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from pathlib import Path
+from typing import Any
 
 import click
 import sqlalchemy as sa
 from flask import Flask
 
+from tracker import extensions
 from tracker.extensions import db
 from tracker.inputs.records import UserInput
 from tracker.models import Conflict, User
@@ -256,8 +259,39 @@ def tallies_command(rebuild: bool) -> None:
     click.echo("The tallies match the activities.")
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Copy the SQLite database to TARGET while the app keeps running (PostgreSQL: pg_dump)."""
+    from tracker.backup import BackupError, backup_sqlite
+
+    try:
+        size = backup_sqlite(db.engine, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {target} ({size / 1024 / 1024:.1f} MB); checked whole.")
+
+
+def _as_writer(command: click.Command) -> click.Command:
+    """Run a command's body as a writer (SQLite transactions begin IMMEDIATE; see extensions)."""
+    body = command.callback
+    if body is not None and not getattr(body, "writes", False):
+
+        @functools.wraps(body)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with extensions.writing():
+                return body(*args, **kwargs)
+
+        run.writes = True  # type: ignore[attr-defined]
+        command.callback = run
+    return command
+
+
 def init_app(app: Flask) -> None:
-    """Register the commands."""
+    """Register the commands (every one that writes runs as a writer)."""
+    for command in (seed_command, create_user_command, first_admin_command, reset_password_command,
+                    create_token_command, search_command, import_activities_command, tallies_command):  # fmt: skip
+        _as_writer(command)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(first_admin_command)
@@ -267,3 +301,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_activities_command)
     app.cli.add_command(data_dictionary_command)
     app.cli.add_command(tallies_command)
+    app.cli.add_command(backup_command)

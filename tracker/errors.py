@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db
@@ -17,6 +18,11 @@ def _wants_json() -> bool:
 def handle_http_error(error: HTTPException) -> ResponseReturnValue:
     """Render the status with its description."""
     code = error.code or 500
+    if code in (401, 403, 429):
+        from tracker import logs
+
+        user = getattr(current_user, "id", None) if current_user else None
+        logs.event("denied" if code != 429 else "throttled", status=code, user_id=user, reason=error.description)
     if code == 413:
         limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024
         error.description = f"The upload is larger than the limit of {limit:.0f} MB; split the file and try again."
@@ -28,13 +34,15 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
             answer.headers["WWW-Authenticate"] = 'Bearer realm="tracker"'
         return answer
     if _wants_json():
-        return {"error": error.name, "message": error.description}, code
+        return {"error": error.name, "message": error.description, "request_id": g.get("request_id")}, code
     return render_template("error.html", error=error), code
 
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     """Roll the session back so no half-written record survives, then answer 500."""
-    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception(
+        "Unhandled error on %s %s (request %s)", request.method, request.path, g.get("request_id")
+    )
     db.session.rollback()
     return handle_http_error(InternalServerError())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -76,6 +77,16 @@ def temporary_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def verify_password(user: User, password: str) -> bool:
-    """Whether ``password`` is the user's."""
+@cache
+def _nobody() -> str:
+    """A hash checked when no user matches, so that an unknown e-mail costs what a wrong
+    password does (made with the same method and cost as the users' own)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether ``password`` is the user's (``False`` for no user, after the same work)."""
+    if user is None:
+        check_password_hash(_nobody(), password)
+        return False
     return check_password_hash(user.password_hash, password)

@@ -63,6 +63,9 @@ def authenticate(session: Session, secret: str) -> ApiToken | None:
     now = datetime.now(UTC)
     last = token.last_used_at
     if last is None or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) > timedelta(minutes=5):
-        session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-        session.commit()  # noted at the start of the request, in a transaction of its own
+        try:  # noted at the start of the request, in a transaction of its own; a busy database
+            session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+            session.commit()  # only delays the note to a later request
+        except sa.exc.OperationalError:
+            session.rollback()
     return token

@@ -20,10 +20,10 @@ from spectree import Response as DocResponse
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
-from tracker import rules
+from tracker import rules, throttle
 from tracker.activities import service
 from tracker.activities.filters import ActivityFilter
-from tracker.api import limits, schemas
+from tracker.api import schemas
 from tracker.api.errors import ApiError, invalid, read_json
 from tracker.auth.access import can, can_delete
 from tracker.dashboards import report
@@ -100,7 +100,7 @@ def _token_only() -> None:
     token = g.get("api_token")
     if token is None or not current_user.is_authenticated:
         raise ApiError(401, "unauthorized", "Send a personal token: Authorization: Bearer <token>.")
-    wait = limits.spend(token.digest, current_app.config["API_RATE_LIMIT"])
+    wait = throttle.api_request(token.digest, current_app.config["API_RATE_LIMIT"])
     if wait:
         error = ApiError(
             429,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from tracker import logs, throttle
 from tracker.auth.access import is_safe_next, requires
 from tracker.auth.forms import EditUserForm, NewUserForm, PasswordForm, SignInForm
-from tracker.extensions import db
+from tracker.extensions import db, lock_when_writing
 from tracker.forms.common import ConfirmForm
 from tracker.forms.handling import submit
 from tracker.models import User
@@ -21,17 +22,32 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@lock_when_writing
+@throttle.sign_in
 def login() -> str | Response:
-    """Sign in; then go to ``next`` if it is a path on this site."""
+    """Sign in; then go to ``next`` if it is a path on this site.
+
+    An unknown e-mail, a wrong password and a deactivated account get the same answer, after
+    the same work (a password hash is checked in every case). Failures are counted per
+    account and per address (see :mod:`tracker.throttle`). The session starts afresh.
+    """
     form = SignInForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
-        if user is not None and user.active and verify_password(user, form.password.data or ""):
+        matches = verify_password(user, form.password.data or "")
+        if user is not None and user.active and matches:
+            session.clear()  # nothing from before the sign-in carries over (no fixation)
             login_user(user)
+            logs.event("sign_in", outcome="ok", user_id=user.id, email=email)
             target = request.args.get("next")
             return redirect(target if target and is_safe_next(target) else url_for("conflicts.index"))
+        throttle.failed_sign_in()
+        reason = "unknown e-mail" if user is None else ("deactivated" if not user.active else "wrong password")
+        logs.event("sign_in", outcome="failed", reason=reason, email=email[:254])
         form.password.errors = ["Unknown e-mail or wrong password (or the account is deactivated)."]
+    elif form.is_submitted():
+        throttle.failed_sign_in()  # an incomplete or forged form counts as a failure too
     return render_template("auth/login.html", form=form)
 
 
@@ -45,7 +61,9 @@ def logout() -> Response:
         if user is not None:
             user.session_epoch += 1
             db.session.commit()
+            logs.event("sign_out", user_id=user.id)
     logout_user()
+    session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 

@@ -192,8 +192,11 @@ def _escalation(month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple
         n, month = int(count), (int(year), int(part))
         pair = months.get(month)
         if pair is None:
+            bucket = index.get(bucketing.of(date(month[0], month[1], 1)))
+            if bucket is None:  # logged beyond the span since it was measured (see _arrange)
+                continue
             pair = months[month] = [0, 0.0]
-            bucket_of[month] = index[bucketing.of(date(month[0], month[1], 1))]
+            bucket_of[month] = bucket
         pair[0] += n
         pair[1] += goldstein * n
         i = bucket_of[month]
@@ -257,11 +260,17 @@ def apply_overrides(escalation: Escalation, overrides: list[Any]) -> None:
 
 
 def _arrange(rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]], keys: list[str]) -> Series:
-    """Grouped rows ``(b_year, b_part, key, n)`` as a series over ``buckets``."""
+    """Grouped rows ``(b_year, b_part, key, n)`` as a series over ``buckets``.
+
+    A row outside the buckets is left out: an activity logged, beyond the span, between the
+    statement that measured the span and this one (the dashboard's statements each see the
+    latest data). The next view of the page shows it."""
     index = {b: i for i, b in enumerate(buckets)}
     values = {k: [0] * len(buckets) for k in keys}
     for row in rows:
-        values[row.key][index[bucketing.key(row)]] += int(row.n)
+        i = index.get(bucketing.key(row))
+        if i is not None and row.key in values:
+            values[row.key][i] += int(row.n)
     return Series(buckets, [bucketing.label(b) for b in buckets], keys, values)
 
 
@@ -306,7 +315,9 @@ def parties_over_time(
     counts: dict[int, list[int]] = {}
     names: dict[int, str] = {}
     for row in rows:  # a party and bucket may come in several rows (one per part of the source)
-        i = index[bucketing.key(row)]
+        i = index.get(bucketing.key(row))
+        if i is None:  # logged beyond the span since it was measured (see _arrange)
+            continue
         names[row.party_id] = row.name
         party_ranks = ranks.setdefault(row.party_id, {})
         party_ranks[i] = max(party_ranks.get(i, 0), int(row.rank))

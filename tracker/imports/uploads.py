@@ -1,36 +1,55 @@
-"""Uploaded files kept between the dry run and the confirmation, under a random token."""
+"""Uploaded files kept between the dry run and the confirmation, under a random token.
+
+They are kept in the database (``pending_upload``), so that the confirmation may reach any
+app server behind the proxy; each belongs to the user who uploaded it and to one purpose
+(an import into one conflict, or of parties), and expires after ``UPLOAD_TTL_SECONDS``.
+Expired files are removed whenever another is kept.
+"""
 
 from __future__ import annotations
 
 import re
 import secrets
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Session
 
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+from tracker.models import PendingUpload
 
-
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
-def keep(data: bytes) -> str:
+def keep(session: Session, data: bytes, *, user_id: int, purpose: str) -> str:
+    """Keep ``data`` for ``user_id`` and ``purpose``; returns its token (the caller commits)."""
+    now = datetime.now(UTC)
+    session.execute(sa.delete(PendingUpload).where(PendingUpload.expires_at < now))
     token = secrets.token_hex(16)
-    (_folder() / f"{token}.csv").write_bytes(data)
+    ttl = timedelta(seconds=int(current_app.config["UPLOAD_TTL_SECONDS"]))
+    session.add(PendingUpload(token=token, user_id=user_id, purpose=purpose, data=data, expires_at=now + ttl))
+    session.flush()
     return token
 
 
-def load(token: str) -> bytes | None:
-    """The kept file, or ``None`` for an unknown or malformed token."""
-    if not _TOKEN.match(token or ""):
+def _live(token: str, user_id: int, purpose: str) -> sa.Select[PendingUpload]:
+    return sa.select(PendingUpload).where(
+        PendingUpload.token == token,
+        PendingUpload.user_id == user_id,
+        PendingUpload.purpose == purpose,
+        PendingUpload.expires_at >= datetime.now(UTC),
+    )
+
+
+def load(session: Session, token: str, *, user_id: int, purpose: str) -> bytes | None:
+    """The kept file, or ``None`` for an unknown, malformed, expired or someone else's token."""
+    if not _TOKEN.fullmatch(token or ""):
         return None
-    path = _folder() / f"{token}.csv"
-    return path.read_bytes() if path.exists() else None
+    upload = session.scalars(_live(token, user_id, purpose)).one_or_none()
+    return upload.data if upload is not None else None
 
 
-def discard(token: str) -> None:
-    if _TOKEN.match(token or ""):
-        (_folder() / f"{token}.csv").unlink(missing_ok=True)
+def discard(session: Session, token: str) -> None:
+    """Forget the file (in the import's own transaction: used once, or not at all)."""
+    if _TOKEN.fullmatch(token or ""):
+        session.execute(sa.delete(PendingUpload).where(PendingUpload.token == token))

@@ -15,6 +15,7 @@ from tracker.models.seed import SeedRecord
 from tracker.models.tally import ActivityTally, PartyTally
 from tracker.models.token import ApiToken
 from tracker.models.trend import TrendOverride
+from tracker.models.upload import PendingUpload
 from tracker.models.user import User
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "ParticipationSupportKind",
     "Party",
     "PartyTally",
+    "PendingUpload",
     "PhaseChange",
     "Recognition",
     "SearchDocument",
