@@ -30,7 +30,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     #: Rows per page on the timeline and the lists.
     PAGE_SIZE = 50
-    #: Requests a minute one API token may make (per worker process); more get 429.
+    #: Requests a minute one API token may make (counted in the rate-limit store); more get 429.
     API_RATE_LIMIT = 600
     #: Largest upload accepted by the CSV import, in bytes.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

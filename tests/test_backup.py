@@ -38,13 +38,14 @@ def test_the_sqlite_backup_restores_every_record_even_while_someone_writes(
         pytest.skip("the backup command copies SQLite databases (PostgreSQL: pg_dump, below)")
     before = _counts(db.engine)
     assert before["activity"] > 50
-    stop = threading.Event()
+    stop, engine, writes = threading.Event(), db.engine, [0]
 
-    def write() -> None:  # another worker keeps logging while the copy is taken
-        with db.engine.connect() as conn:
+    def write() -> None:  # another worker keeps writing while the copy is taken
+        with engine.connect() as conn:
             while not stop.is_set():
                 conn.execute(sa.text("UPDATE conflict SET summary = summary WHERE id = (SELECT min(id) FROM conflict)"))
                 conn.commit()
+                writes[0] += 1
 
     writer = threading.Thread(target=write)
     writer.start()
@@ -54,7 +55,7 @@ def test_the_sqlite_backup_restores_every_record_even_while_someone_writes(
         stop.set()
         writer.join()
     assert result.exit_code == 0, result.output
-    assert "Backed up to" in result.output
+    assert "Backed up to" in result.output and writes[0] > 0
 
     restored = sa.create_engine(f"sqlite:///{tmp_path / 'copy.sqlite'}")
     assert _counts(restored) == before

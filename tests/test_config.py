@@ -80,3 +80,57 @@ def test_the_wheel_lists_every_package_and_carries_the_top_level() -> None:
     for name in ("templates", "migrations", "seed", "config.py", "alembic.ini"):
         assert paths.top_level(name) == root / name  # a checkout reads its own
         assert setuptools["package-dir"].get(f"tracker._bundle.{name}", ".") in (name, ".")
+
+
+def test_production_refuses_to_start_without_the_cameo_table(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Without it the activity forms could not work: said at start, not as a 500 on a form."""
+    from tracker.cameo import ReferenceDataMissing
+
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "s3cret-from-the-environment")
+    monkeypatch.setenv("TRACKER_CAMEO_CODES_PATH", str(tmp_path / "nowhere.csv"))
+    with pytest.raises(ReferenceDataMissing, match="CAMEO_CODES_PATH"):
+        create_app({"DATABASE_URL": "sqlite://"})
+
+
+def test_postgresql_connections_are_pooled_recycled_and_pre_pinged() -> None:
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": "postgres://tracker@db.example.org/tracker"})
+    engine = app.config["SQLALCHEMY_ENGINES"]["default"]
+    assert engine["url"] == "postgresql+psycopg://tracker@db.example.org/tracker"
+    assert engine["pool_pre_ping"] is True and engine["pool_recycle"] == 1800
+    assert engine["pool_size"] == 5 and engine["max_overflow"] == 10
+
+
+def test_sqlite_waits_for_other_writers_in_write_ahead_log_mode(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'w.sqlite'}"})
+    assert app.config["SQLALCHEMY_ENGINES"]["default"]["connect_args"] == {"timeout": 30.0}
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(sa.text("PRAGMA busy_timeout")).scalar() == 30_000
+
+
+def test_a_forked_worker_never_reuses_its_parents_connections(tmp_path) -> None:
+    """gunicorn forks its workers from a master that may have connected (``--preload``)."""
+    import os
+
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'f.sqlite'}"})
+    with app.app_context():
+        with db.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        assert db.engine.pool.checkedin() == 1  # the master holds an idle connection
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            os.write(write, str(db.engine.pool.checkedin()).encode())
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert os.read(read, 10) == b"0"  # disposed of in the child, left alone in the master
+        assert db.engine.pool.checkedin() == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from html.parser import HTMLParser
 
@@ -292,3 +293,51 @@ def test_the_api_refuses_session_cookies_so_needs_no_csrf_token(client, auth, wo
         from tracker.extensions import db
 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 3
+
+
+def test_sign_in_failures_are_counted_in_redis_across_app_servers(app: Flask, database_url: str, users) -> None:
+    """Production counts in Redis: failures on one app server count on the others."""
+    import secrets
+
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("TRACKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    prefix = f"tracker-test-{secrets.token_hex(4)}"
+    servers = []
+    for _ in range(2):
+        server = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": False,
+                             "REDIS_URL": url, "RATELIMIT_KEY_PREFIX": prefix})  # fmt: skip
+        server.test_client_class = FreshContextClient
+        servers.append(server.test_client())
+    try:
+        assert servers[0].application.config["RATELIMIT_STORAGE_URI"] == url
+        for n in range(5):
+            assert _fail(servers[n % 2], "analyst@example.org").status_code == 200
+        for client in servers:
+            assert _fail(client, "analyst@example.org").status_code == 429
+        assert list(redis.Redis.from_url(url).scan_iter(f"*{prefix}*"))  # counted there, not in memory
+    finally:
+        from tracker.throttle import limiter
+
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(f"*{prefix}*"):
+            client.delete(key)
+        limiter.init_app(app)  # the suite's app counts in memory again
+        limiter.reset()
+
+
+def test_an_admins_password_reset_lifts_an_accounts_throttle(client, users, runner) -> None:
+    for _ in range(5):
+        _fail(client, "analyst@example.org")
+    locked = client.post("/login", data={"email": "analyst@example.org", "password": PASSWORDS["analyst"]})
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 60
+    assert "Try again in 15 minutes" in locked.get_data(as_text=True)
+    reset = runner.invoke(args=["reset-password", "--email", "analyst@example.org"])
+    assert reset.exit_code == 0, reset.output
+    temporary = re.search(r"password[^:]*:\s*(\S+)", reset.output)
+    assert temporary, reset.output
+    signed_in = client.post("/login", data={"email": "analyst@example.org", "password": temporary.group(1)})
+    assert signed_in.status_code == 302  # lifted: on to choosing a new password

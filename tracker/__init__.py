@@ -40,4 +40,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     migrate.init_app(app)
     cli.init_app(app)
+    if app.config["ENV_NAME"] == "production":  # refuse to start rather than fail on a form later
+        from tracker import cameo
+
+        with app.app_context():
+            cameo.codes()  # ReferenceDataMissing says where it looked and what to set
     return app

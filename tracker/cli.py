@@ -223,10 +223,11 @@ def first_admin_command(email: str) -> None:
         click.echo("Users exist already: sign in with your account (an admin adds more under Users).")
         return
     password = secrets.token_urlsafe(12)
-    create_user(db.session, UserInput(email=email, role=UserRole.ADMIN, name="First admin"), password=password)
+    first = UserInput(email=email, role=UserRole.ADMIN, name="First admin")
+    create_user(db.session, first, password=password, temporary=True)  # replaced at the first sign-in
     db.session.commit()
     click.echo(f"Created the first admin. Sign in as {email} with the password {password}")
-    click.echo("(shown once: note it, then add named accounts under Users).")
+    click.echo("(shown once; you choose your own password at the first sign-in, then add accounts under Users).")
 
 
 @click.command("data-dictionary")

@@ -33,9 +33,11 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
         if code == 401:
             answer.headers["WWW-Authenticate"] = 'Bearer realm="tracker"'
         return answer
+    wait = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(wait)} if code == 429 and wait else {}
     if _wants_json():
-        return {"error": error.name, "message": error.description, "request_id": g.get("request_id")}, code
-    return render_template("error.html", error=error), code
+        return {"error": error.name, "message": error.description, "request_id": g.get("request_id")}, code, headers
+    return render_template("error.html", error=error), code, headers
 
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:

@@ -1,10 +1,15 @@
 """Headers every response carries: a Content-Security-Policy that allows only this site's own
 scripts and styles (no inline code at all), no framing, no content-type sniffing, a strict
-referrer policy, and HSTS in production (``HSTS_SECONDS``)."""
+referrer policy, and HSTS in production (``HSTS_SECONDS``).
+
+And the one check made before any view: an address (path or query) holding a NUL character is
+refused with 400. No text the tracker keeps may hold one (``rules.text`` refuses control
+characters in every field), and PostgreSQL cannot even compare one, so a slug, a search or a
+filter carrying it is answered here rather than failing in a query."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app, request
 from flask.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -41,5 +46,11 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> None:
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        abort(400, description="The address holds a NUL character, which no name, filter or search may contain.")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(add_headers)

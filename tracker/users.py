@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker import rules, saving
+from tracker import rules, saving, throttle
 from tracker.inputs.records import UserInput
 from tracker.models import User
 from tracker.rules import FieldError
@@ -62,7 +62,9 @@ def change_password(session: Session, user: User, password: str, *, temporary: b
         if temporary:
             target.active = True
 
-    return saving.update(session, user, apply, version=None)
+    changed = saving.update(session, user, apply, version=None)
+    throttle.forget_failures(user.email)  # a reset lifts the throttle on the account
+    return changed
 
 
 def _set_password(user: User, password: str, *, temporary: bool) -> None:

@@ -23,7 +23,6 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 @lock_when_writing
-@throttle.sign_in
 def login() -> str | Response:
     """Sign in; then go to ``next`` if it is a path on this site.
 
@@ -34,7 +33,9 @@ def login() -> str | Response:
     form = SignInForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
-        user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none()
+        throttle.check_sign_in(email)
+        readable = "\x00" not in email  # no address holds one (and PostgreSQL cannot compare it)
+        user = db.session.scalars(sa.select(User).where(User.email == email)).one_or_none() if readable else None
         matches = verify_password(user, form.password.data or "")
         if user is not None and user.active and matches:
             session.clear()  # nothing from before the sign-in carries over (no fixation)
@@ -42,12 +43,12 @@ def login() -> str | Response:
             logs.event("sign_in", outcome="ok", user_id=user.id, email=email)
             target = request.args.get("next")
             return redirect(target if target and is_safe_next(target) else url_for("conflicts.index"))
-        throttle.failed_sign_in()
+        throttle.failed_sign_in(email)
         reason = "unknown e-mail" if user is None else ("deactivated" if not user.active else "wrong password")
         logs.event("sign_in", outcome="failed", reason=reason, email=email[:254])
         form.password.errors = ["Unknown e-mail or wrong password (or the account is deactivated)."]
     elif form.is_submitted():
-        throttle.failed_sign_in()  # an incomplete or forged form counts as a failure too
+        throttle.failed_sign_in((form.email.data or "").strip().lower())  # an incomplete form counts too
     return render_template("auth/login.html", form=form)
 
 
