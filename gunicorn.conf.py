@@ -34,13 +34,22 @@ max_requests_jitter = 500
 limit_request_line = 8190
 limit_request_fields = 100
 accesslog = _env("ACCESS_LOG", "-")
+errorlog = "-"
+#: gunicorn's own messages (workers started, timeouts) as JSON lines too, like the app's.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "tracker.logs.JsonLines"}},
+    "handlers": {"error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": []},
+    "loggers": {"gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False}},
+}
 #: One JSON object a line, like the app's own logs, with the request id the app answered with.
 access_log_format = (
     '{"time": "%(t)s", "logger": "gunicorn.access", "request_id": "%({x-request-id}o)s", '
     '"remote_addr": "%(h)s", "forwarded_for": "%({x-forwarded-for}i)s", "request": "%(r)s", '
-    '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "pid": %(p)s}'
+    '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "pid": "%(p)s"}'
 )
-errorlog = "-"
 #: The proxy in front sets X-Forwarded-*; the app trusts them through ProxyFix (TRACKER_PROXY_HOPS).
 forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
