@@ -285,6 +285,19 @@ def test_pages_work_under_the_content_security_policy(browser, live_url: str, se
             chart = browser.find_element(By.CSS_SELECTOR, "svg.svg-chart")
             assert chart.size["width"] > 300 and chart.size["height"] > 100, chart.size
 
+    # On a phone, a chart narrower than 36rem keeps its size in a box that scrolls sideways.
+    browser.set_window_size(420, 1600)
+    browser.get(f"{live_url}/conflicts/burundi/dashboard?from=2005-01-01&to=2005-06-30")
+    narrow = [svg for svg in browser.find_elements(By.CSS_SELECTOR, ".chart-scroll svg.svg-chart")
+              if int(svg.get_attribute("width")) < 576]  # fmt: skip
+    assert narrow, "no narrow chart on the filtered dashboard"
+    for svg in narrow:
+        assert abs(svg.size["width"] - int(svg.get_attribute("width"))) <= 1, svg.size
+    assert browser.execute_script(
+        "const box = document.querySelector('.chart-scroll'); return box.scrollWidth > box.clientWidth;"
+    )
+    browser.set_window_size(1280, 1600)
+
     browser.get(f"{live_url}/account/tokens")
     name = browser.find_element(By.ID, "name")
     name.send_keys("browser check")
