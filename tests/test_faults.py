@@ -174,3 +174,46 @@ def test_an_import_killed_while_writing_leaves_the_database_as_before(
     assert fingerprint(session) == before
     if database_url.startswith("sqlite"):
         assert session.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_a_write_that_waits_too_long_for_sqlite_is_told_to_try_again(tmp_path: Path) -> None:
+    """SQLite: while a long import holds the write lock past the busy timeout, a form's save
+    answers 503 with Retry-After and a plain reason, writes nothing, and works once the lock
+    is free (PostgreSQL locks rows, not the database)."""
+    import sqlite3
+
+    from tests.conftest import PASSWORDS, FreshContextClient
+    from tracker import create_app, migrate
+    from tracker.extensions import db
+    from tracker.inputs.records import UserInput
+    from tracker.users import create_user
+
+    path = tmp_path / "busy.sqlite"
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False,
+                      "SQLITE_BUSY_TIMEOUT": 0.2})  # fmt: skip
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        migrate.upgrade(app)
+        create_user(db.session, UserInput(email="analyst@example.org", role="analyst", name=""),
+                    password=PASSWORDS["analyst"])  # fmt: skip
+        db.session.commit()
+    client = app.test_client()
+    assert (
+        client.post("/login", data={"email": "analyst@example.org", "password": PASSWORDS["analyst"]}).status_code
+        == 302
+    )
+    party = {"name": "Waited party", "kind": "igo", "recognition_status": "not_applicable"}
+
+    importer = sqlite3.connect(path, isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")  # another process's long import holds the write lock
+    try:
+        busy = client.post("/parties/new", data=party)
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+    assert busy.status_code == 503 and int(busy.headers["Retry-After"]) > 0
+    assert "busy with another long write" in busy.get_data(as_text=True)
+    assert client.post("/parties/new", data=party).status_code == 302  # free again: saved
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("party"))) == 1
+        db.engine.dispose()

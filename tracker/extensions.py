@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_bootstrap import Bootstrap5
 from flask_sqlalchemy_lite import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -55,10 +55,16 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def _request_may_write() -> bool:
-    if request.method in _SAFE_METHODS:
+    if request.method in _SAFE_METHODS or g.get("sqlite_done_writing"):
         return False
     view = current_app.view_functions.get(request.endpoint or "")
     return not getattr(view, "lock_when_writing", False)
+
+
+def done_writing() -> None:
+    """This request writes no more (its write failed): what it still reads, such as its error
+    page, begins deferred and does not wait for the write lock again."""
+    g.sqlite_done_writing = True
 
 
 def lock_when_writing(view: F) -> F:
