@@ -30,6 +30,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     #: Rows per page on the timeline and the lists.
     PAGE_SIZE = 50
+    #: A filtered timeline is counted up to this many activities; past it, "10,000+".
+    COUNT_CAP = 10_000
     #: Requests a minute one API token may make (counted in the rate-limit store); more get 429.
     API_RATE_LIMIT = 600
     #: Largest upload accepted by the CSV import, in bytes.

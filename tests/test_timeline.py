@@ -238,3 +238,34 @@ def test_order_and_compact_view_live_in_the_url(client, auth, story) -> None:
     # Filters keep the order and view; each chip removes its value only.
     assert 'name="order" value="newest"' in table and 'name="view" value="table"' in table
     assert 'href="/conflicts/ga?view=table&amp;order=newest#timeline-heading"' in table
+
+
+def test_a_timeline_is_not_counted_past_the_cap(client, auth, story, monkeypatch, count_statements) -> None:
+    """The total of an unfiltered timeline comes from the tallies; a filtered one is counted
+    up to COUNT_CAP only ("3+"), and its pages still go on to the last row."""
+    auth.login("viewer")
+    app = client.application
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    monkeypatch.setitem(app.config, "COUNT_CAP", 2)
+    whole = unescape(client.get("/conflicts/ga").get_data(as_text=True))
+    assert "(4 activities)" in whole and "Page 1 of 4" in whole, (  # the tallies know the total
+        re.findall(r"Timeline <small.{0,60}", whole),
+        re.findall(r"Page \d.{0,12}", whole),
+    )
+
+    first = unescape(client.get("/conflicts/ga?from=1990").get_data(as_text=True))
+    assert "(2+ activities, filtered)" in first and "Page 1<" in first and 'rel="next"' in first
+    titles = []
+    for number in range(1, 6):
+        html = unescape(client.get(f"/conflicts/ga?from=1990&page={number}").get_data(as_text=True))
+        titles += re.findall(r'<a href="/activities/\d+">([^<]+)</a>', html)
+        if number == 4:
+            assert 'class="page-item disabled">\n      <a class="page-link" href' in html.replace("\r", "")
+    assert len(titles) == 4 == len(set(titles))  # every activity, once; page 5 is past the end
+
+    with count_statements() as unfiltered:
+        client.get("/conflicts/ga")
+    with count_statements() as filtered:
+        client.get("/conflicts/ga?from=1990")
+    assert all("count(" not in s.lower() or "LIMIT" in s for s in filtered.statements if "activity" in s.lower())
+    assert unfiltered.count <= filtered.count

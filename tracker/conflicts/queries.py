@@ -87,6 +87,14 @@ def timeline(conflict_id: int, *, newest_first: bool = False) -> sa.Select:
     )
 
 
+def activity_count(conflict_id: int) -> sa.Select:
+    """How many activities the conflict has, read from the dashboard tallies (a few hundred
+    rows per conflict, whatever its size) rather than counted."""
+    return sa.select(sa.func.coalesce(sa.func.sum(ActivityTally.n), 0)).where(
+        ActivityTally.conflict_id == conflict_id, ActivityTally.kind == "track"
+    )
+
+
 def group_by_role(participations: list[Participation]) -> dict[Role, list[Participation]]:
     """Participations per role, in codebook order, each list by party name."""
     grouped: dict[Role, list[Participation]] = {role: [] for role in Role}

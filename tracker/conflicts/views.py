@@ -54,6 +54,8 @@ def detail(slug: str) -> str:
         activity_filter.apply(queries.timeline(conflict.id, newest_first=newest_first)),
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
+        total=None if activity_filter.active else db.session.scalar(queries.activity_count(conflict.id)),
+        cap=current_app.config["COUNT_CAP"],
     )
     parties = [p.party for p in conflict.participations]
     errors = list(activity_filter.errors)
