@@ -30,7 +30,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     #: Rows per page on the timeline and the lists.
     PAGE_SIZE = 50
-    #: A filtered timeline is counted up to this many activities; past it, "10,000+".
+    #: Long lists (a filtered timeline, a party's activities, the change log) are counted up to
+    #: this many rows; past it they show "10,000+" and their pages go on while there are rows.
     COUNT_CAP = 10_000
     #: Requests a minute one API token may make (counted in the rate-limit store); more get 429.
     API_RATE_LIMIT = 600

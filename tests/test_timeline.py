@@ -269,3 +269,25 @@ def test_a_timeline_is_not_counted_past_the_cap(client, auth, story, monkeypatch
         client.get("/conflicts/ga?from=1990")
     assert all("count(" not in s.lower() or "LIMIT" in s for s in filtered.statements if "activity" in s.lower())
     assert unfiltered.count <= filtered.count
+
+
+def test_a_partys_activities_and_the_change_log_are_counted_up_to_the_cap(
+    client, auth, story, monkeypatch, session: Session
+) -> None:
+    from tracker.models import ActivityParty
+
+    links = sa.func.count(sa.distinct(ActivityParty.activity_id))
+    busiest, n = session.execute(
+        sa.select(ActivityParty.party_id, links).group_by(ActivityParty.party_id).order_by(links.desc()).limit(1)
+    ).one()
+    assert n >= 2
+    monkeypatch.setitem(client.application.config, "COUNT_CAP", n - 1)
+    auth.login("admin")
+    party = unescape(client.get(f"/parties/{busiest}").get_data(as_text=True))
+    assert f"({n - 1}+)" in party, re.findall(r"Activities <small.{0,40}", party)
+    monkeypatch.setitem(client.application.config, "COUNT_CAP", 2)
+    for name in ("OSCE", "EU", "CIS"):  # three changes in the log
+        made = client.post("/parties/new", data={"name": name, "kind": "igo", "recognition_status": "not_applicable"})
+        assert made.status_code == 302
+    log = unescape(client.get("/history/").get_data(as_text=True))
+    assert "2+ changes" in log

@@ -26,6 +26,7 @@ def log() -> str:
         audit.log(**filters),
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
+        cap=current_app.config["COUNT_CAP"],
     )
     users = db.session.scalars(sa.select(User).order_by(User.email)).all()
     names = audit.names_for(db.session, page.items)

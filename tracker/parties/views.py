@@ -54,6 +54,7 @@ def detail(party_id: int) -> str:
         queries.activities_of(party_id),
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
+        cap=current_app.config["COUNT_CAP"],
     )
     return render_template(
         "parties/detail.html",
