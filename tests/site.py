@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.factories import make_activity, make_conflict, make_participation, make_party
-from tracker.models import PhaseChange, Recognition, User
+from tracker.models import Base, PhaseChange, Recognition, User
 from tracker.vocab import ActivityPartyRole as R
 from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus, Role
 
@@ -168,3 +168,34 @@ def payload(controls: list[Control], values: dict[str, object]) -> dict[str, obj
         elif c.kind not in NOT_SHOWN_AGAIN:
             data[c.name] = c.value
     return data
+
+
+def route_values(world: dict[str, object]) -> dict[str, object]:
+    """A value for every path argument of the URL map: the records of ``world``, and a name for
+    the rest (a history's record type, a dashboard table, a static file)."""
+    return {
+        **world, "token_id": 1, "record_type": "activity", "record_id": world["activity_id"],
+        "role_id": world["participation_id"], "name": "activity_types", "filename": "x.css",
+    }  # fmt: skip
+
+
+def get_routes(app: Flask, values: dict[str, object]) -> list[str]:
+    """Every route answering GET, its path filled with a record of each kind."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" in (rule.methods or ()) and rule.endpoint not in ("static", "bootstrap.static"):
+            urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
+    return sorted(urls)
+
+
+def fingerprint(session: Session) -> dict[str, int]:
+    """Rows per table: a rejected write must leave every count as it was (an import's dry
+    run keeps the checked file for its confirmation: not a record)."""
+    session.rollback()
+    counts = {
+        t.name: session.scalar(sa.select(sa.func.count()).select_from(t)) or 0
+        for t in Base.metadata.sorted_tables
+        if t.name != "pending_upload"
+    }
+    session.rollback()
+    return counts

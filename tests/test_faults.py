@@ -18,9 +18,9 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.factories import make_conflict, make_participation, make_party
-from tests.test_hostile_input import fingerprint
+from tests.site import fingerprint
 from tests.test_imports import GOOD, MINIMAL
-from tracker.models import Activity, Conflict, PendingUpload
+from tracker.models import Activity, Conflict, Party, PendingUpload
 
 
 @pytest.fixture
@@ -48,11 +48,7 @@ def test_a_save_of_many_records_failing_half_way_writes_nothing(
     auth.login("analyst")
     form = client.get("/conflicts/moz/activities/new").get_data(as_text=True)
     assert "parties-0-party" in form
-    parties = dict(
-        session.execute(
-            sa.select(sa.literal_column("name"), sa.literal_column("id")).select_from(sa.table("party"))
-        ).all()
-    )
+    parties = dict(session.execute(sa.select(Party.name, Party.id)).all())
     before = fingerprint(session)
     _as_in_production(app, monkeypatch)
 

@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from tests.site import form_routes, main_form
+from tests.site import fingerprint, form_routes, get_routes, main_form, route_values
 from tracker.api.tokens import create_token
 from tracker.imports.activities import COLUMNS as ACTIVITY_COLUMNS
-from tracker.models import Base, User
+from tracker.models import User
 
 SCRIPT = '<script>alert("hostile")</script>'
 
@@ -96,19 +96,6 @@ def query(params: dict[str, str | list[str]]) -> str:
     return "&".join(pairs)
 
 
-def fingerprint(session: Session) -> dict[str, int]:
-    """Rows per table: a rejected write must leave every count as it was (an import's dry
-    run keeps the checked file for its confirmation: not a record)."""
-    session.rollback()
-    counts = {
-        t.name: session.scalar(sa.select(sa.func.count()).select_from(t)) or 0
-        for t in Base.metadata.sorted_tables
-        if t.name != "pending_upload"
-    }
-    session.rollback()
-    return counts
-
-
 def trouble(response, what: str) -> str | None:
     """What is wrong with an answer: a 5xx, or the script payload come back raw (``None``: a
     4xx, a redirect or a page, as it should be)."""
@@ -150,19 +137,7 @@ def hostile(client: FlaskClient, auth, world, session: Session) -> dict[str, obj
     admin = session.scalars(sa.select(User).where(User.email == "admin@example.org")).one()
     _, secret = create_token(session, admin, "fuzz")
     session.commit()
-    return {
-        **world, "token": secret, "token_id": 1, "record_type": "activity", "name": "activity_types",
-        "filename": "x.css", "role_id": world["participation_id"], "record_id": world["activity_id"],
-    }  # fmt: skip
-
-
-def get_routes(app: Flask, values: dict[str, object]) -> list[str]:
-    """Every route answering GET, its path filled with a record of each kind."""
-    urls = []
-    for rule in app.url_map.iter_rules():
-        if "GET" in (rule.methods or ()) and rule.endpoint not in ("static", "bootstrap.static"):
-            urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
-    return sorted(urls)
+    return {**route_values(world), "token": secret}
 
 
 def headers_for(url: str, values: dict[str, object]) -> dict[str, str]:
