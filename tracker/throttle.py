@@ -41,12 +41,15 @@ def _limits() -> tuple[RateLimitItem, RateLimitItem]:
     return parse(config["SIGN_IN_FAILURES_PER_ACCOUNT"]), parse(config["SIGN_IN_FAILURES_PER_ADDRESS"])
 
 
-def _wait(item: RateLimitItem, *identifiers: str) -> int:
-    """Seconds until ``identifiers`` may try again under ``item`` (0: now)."""
-    if limiter.limiter.test(item, *identifiers):
-        return 0
+def _reset_in(item: RateLimitItem, *identifiers: str) -> int:
+    """Seconds until the window of ``item`` for ``identifiers`` resets (1 at least)."""
     reset, _ = limiter.limiter.get_window_stats(item, *identifiers)
     return max(1, math.ceil(reset - time.time()))
+
+
+def _wait(item: RateLimitItem, *identifiers: str) -> int:
+    """Seconds until ``identifiers`` may try again under ``item`` (0: now)."""
+    return 0 if limiter.limiter.test(item, *identifiers) else _reset_in(item, *identifiers)
 
 
 def _in_words(seconds: int) -> str:
@@ -100,15 +103,12 @@ def forget_failures(email: str) -> None:
 
 def api_request(token: str, per_minute: int) -> int:
     """Count one API request of ``token``: the seconds to wait when it is over the limit, else 0."""
-    item = RateLimitItemPerMinute(per_minute)
+    item, key = RateLimitItemPerMinute(per_minute), _key("api-token", token)
     try:
-        if limiter.limiter.hit(item, *_key("api-token", token)):
-            return 0
-        reset, _ = limiter.limiter.get_window_stats(item, *_key("api-token", token))
-    except Exception:
+        return 0 if limiter.limiter.hit(item, *key) else _reset_in(item, *key)
+    except Exception:  # the store is down: serve
         current_app.logger.exception("The rate-limit store did not answer; the request is served")
         return 0
-    return max(1, math.ceil(reset - time.time()))
 
 
 def init_app(app: Flask) -> None:
