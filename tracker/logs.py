@@ -56,10 +56,6 @@ def event(name: str, **fields: Any) -> None:
     events.info(name, extra={"fields": {"event": name, **fields}})
 
 
-def request_id() -> str | None:
-    return g.get("request_id") if has_request_context() else None
-
-
 def _assign_request_id() -> None:
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
