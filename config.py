@@ -49,6 +49,11 @@ class Config:
     SECRET_KEY_FALLBACKS: tuple[str, ...] = ()
     #: Redis (``redis://host:6379/0``): the rate limits' store when set.
     REDIS_URL: str | None = None
+    #: Event-data imports: ``rq`` (background jobs on Redis, run by ``flask --app tracker worker``)
+    #: or ``inline`` (in the request or command); unset, ``rq`` when ``REDIS_URL`` is set.
+    EVENT_JOBS: str | None = None
+    #: The RQ queue the event imports go to.
+    EVENT_QUEUE = "tracker-events"
     #: Where rate limits are counted (Flask-Limiter); ``REDIS_URL`` replaces the default.
     RATELIMIT_STORAGE_URI = "memory://"
     #: If the store is down, count in memory for a while rather than fail requests.

@@ -140,10 +140,36 @@ def world(session: Session, users) -> dict[str, object]:
     session.commit()
     phase = session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id)).first()
     admin = session.scalars(sa.select(User).where(User.email == "viewer@example.org")).one()
+    batch, candidate = _event_candidate(session, conflict.id, a.id, b.id)
     return {
         "slug": "fx", "party_id": a.id, "participation_id": role.id, "activity_id": activity.id,
-        "recognition_id": recognition.id, "phase_id": phase.id, "user_id": admin.id,
+        "recognition_id": recognition.id, "phase_id": phase.id, "user_id": admin.id, "batch_id": batch,
+        "candidate_id": candidate,
     }  # fmt: skip
+
+
+def _event_candidate(session: Session, conflict_id: int, a: int, b: int) -> tuple[int, int]:
+    """A batch of coded events with one pending candidate (Alpha meets Beta) and its report."""
+    from tracker.models import Candidate, EventBatch, EventReport
+    from tracker.vocab import ActivityType, Form, OfficialLevel, Purpose, Scope, Track
+
+    batch = EventBatch(filename="events.tab", format="icews", dataset="icews", status="done", problems=[],
+                       conflict_id=conflict_id, events_read=1, events_new=1, candidates=1)  # fmt: skip
+    session.add(batch)
+    session.flush()
+    candidate = Candidate(
+        batch_id=batch.id, conflict_id=conflict_id, group_key="1991-02-01|p1|p2|042", date=date(1991, 2, 1),
+        cameo_code="042", type=ActivityType.VISIT, track=Track.ONE, official_level=OfficialLevel.MINISTERIAL,
+        scope=Scope.BILATERAL, form=Form.FORMAL_MEETING, purpose=Purpose.RELATIONSHIP, goldstein=1.9,
+        quad_class="1", title="Alpha → Beta: Make a visit", source_text="Alpha", target_text="Beta",
+        source_key="name:alpha", target_key="name:beta", source_party_id=a, target_party_id=b,
+    )  # fmt: skip
+    session.add(candidate)
+    session.flush()
+    session.add(EventReport(candidate_id=candidate.id, batch_id=batch.id, dataset="icews", event_id="1", line=2,
+                            date=date(1991, 2, 1), cameo_code="042", story_id="9", publisher="Wire"))  # fmt: skip
+    session.commit()
+    return batch.id, candidate.id
 
 
 def form_routes(app: Flask, world: dict[str, object]) -> list[str]:

@@ -25,6 +25,7 @@ from tracker.models import (
     Conflict,
     Participation,
     Party,
+    PartyAlias,
     PhaseChange,
     Recognition,
     TrendOverride,
@@ -47,6 +48,7 @@ AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
     Activity: ("conflict_id", *ACTIVITY_COLUMNS, "party_links", "source_list"),
     User: ("email", "name", "role", "active", "must_change_password", "password_changed_at"),
     TrendOverride: ("conflict_id", "month", "trend", "note"),
+    PartyAlias: ("party_id", "kind", "value"),
 }  # fmt: skip
 
 #: The name each record type has in the log (and in URLs of its history).
@@ -59,6 +61,7 @@ RECORD_TYPES: dict[type, str] = {
     Activity: "activity",
     User: "user",
     TrendOverride: "trend",
+    PartyAlias: "party_alias",
 }
 
 

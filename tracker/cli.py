@@ -1,5 +1,5 @@
 """Commands for the terminal: ``seed``, ``create-user``, ``first-admin``, ``import-activities``,
-``data-dictionary``, ``tallies`` and ``backup`` (``db`` lives in ``migrate``)."""
+``import-events``, ``worker``, ``data-dictionary``, ``tallies`` and ``backup`` (``db`` lives in ``migrate``)."""
 
 from __future__ import annotations
 
@@ -273,6 +273,48 @@ def backup_command(target: Path) -> None:
     click.echo(f"Backed up to {target} ({size / 1024 / 1024:.1f} MB); checked whole.")
 
 
+@click.command("import-events")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "asked", type=click.Choice(["icews", "gdelt", "plover"]), default=None,
+    help="The file's format (default: recognized from the file).",
+)  # fmt: skip
+@click.option("--conflict", "slug", default=None, help="Slug of the conflict every event belongs to (default: "
+              "each event's conflict is matched by its pair of parties).")  # fmt: skip
+def import_events_command(file: Path, asked: str | None, slug: str | None) -> None:
+    """Take in a file of coded events (ICEWS, GDELT 1.0/2.0, PLOVER JSON; gzip accepted) as
+    candidates for review. Events taken in before are skipped; nothing reaches a timeline
+    until an analyst accepts it."""
+    from tracker.events import jobs, report
+
+    conflict_id = None
+    if slug is not None:
+        conflict_id = db.session.scalar(sa.select(Conflict.id).where(Conflict.slug == slug))
+        if conflict_id is None:
+            raise click.ClickException(f"no conflict with the slug {slug!r}")
+    batch = jobs.new_batch(file.name, asked=asked, conflict_id=conflict_id, user_id=None)
+    db.session.commit()
+    status = jobs.run_batch(batch.id, str(file))
+    db.session.expire_all()
+    click.echo(report.build(db.session, batch).text())
+    if status != "done":
+        raise click.ClickException("the file was not taken in; the batch is kept, marked failed, with the reason")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--simple", is_flag=True, help="Run each job in this process (no fork).")
+def worker_command(burst: bool, simple: bool) -> None:
+    """Run the background jobs (event imports) queued on Redis at REDIS_URL."""
+    from flask import current_app
+
+    from tracker.events import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("set REDIS_URL: the worker takes its jobs from Redis")
+    jobs.run_worker(current_app, burst=burst, simple=simple)
+
+
 def _as_writer(command: click.Command) -> click.Command:
     """Run a command's body as a writer (SQLite transactions begin IMMEDIATE; see extensions)."""
     body = command.callback
@@ -303,3 +345,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(data_dictionary_command)
     app.cli.add_command(tallies_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(import_events_command)
+    app.cli.add_command(worker_command)

@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
     from tracker.conflicts import blueprint as conflicts
     from tracker.conflicts import editing, views  # the routes of the conflict blueprint
     from tracker.dashboards import views as dashboards
+    from tracker.events import views as events
     from tracker.exports import views as exports
     from tracker.history import views as history
     from tracker.imports import views as imports
@@ -99,7 +100,19 @@ def init_app(app: Flask) -> None:
     from tracker.api import views as api
 
     api.init_app(app)
-    for area in (auth, conflicts, dashboards, exports, imports, parties, participations, activities, history, search):
+    for area in (
+        auth,
+        conflicts,
+        dashboards,
+        events,
+        exports,
+        imports,
+        parties,
+        participations,
+        activities,
+        history,
+        search,
+    ):
         app.register_blueprint(area.bp)
     app.add_template_filter(format_partial_date, "partial_date")
     app.jinja_env.globals["vocab"] = vocab

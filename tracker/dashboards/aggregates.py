@@ -214,6 +214,12 @@ def _escalation(month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple
     )
 
 
+def escalation_of(month_rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int]]) -> Escalation:
+    """The escalation index of rows ``(kind, year, month, CAMEO code, count)`` from elsewhere
+    than the activities (the pending candidates of the event intake)."""
+    return _escalation(month_rows, bucketing, buckets)
+
+
 def _trends(months: dict[tuple[int, int], list[float]]) -> list[MonthIndex]:
     """Each recorded month with its computed trend: against the previous recorded month, a
     mean lower by :data:`TREND_STEP` or more deteriorated, higher by as much improved."""

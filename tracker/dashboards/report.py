@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -11,6 +13,7 @@ from tracker.activities.filters import ActivityFilter
 from tracker.dashboards import aggregates as agg
 from tracker.dashboards import sources
 from tracker.dashboards.aggregates import Escalation, Ladder, Series, Span, Swimlanes
+from tracker.dashboards.buckets import choose
 from tracker.models import TrendOverride
 
 
@@ -25,13 +28,46 @@ class Dashboard:
     ladder: Ladder
     swimlanes: Swimlanes
     escalation: Escalation
+    #: The same index over the conflict's candidates still pending review (event feeds): a
+    #: separate series, never mixed into the activities'.
+    pending: Escalation | None = None
+
+
+def _pending_rows(session: Session, conflict_id: int, flt: ActivityFilter) -> list[Any]:
+    """Pending candidates per month and CAMEO code, as the escalation index reads them (their
+    dates honour the filter's; the other filters are about recorded activities)."""
+    from tracker.models import Candidate, EventBatch
+    from tracker.vocab import CandidateStatus
+
+    year, month = sa.extract("year", Candidate.date), sa.extract("month", Candidate.date)
+    stmt = (
+        sa.select(sa.literal("pending"), year, month, Candidate.cameo_code, sa.func.count())
+        .join(EventBatch, EventBatch.id == Candidate.batch_id)
+        .where(
+            Candidate.conflict_id == conflict_id,
+            Candidate.status == CandidateStatus.PENDING,
+            EventBatch.status == "done",
+        )
+        .group_by(year, month, Candidate.cameo_code)
+    )
+    if flt.date_from:
+        stmt = stmt.where(Candidate.date >= flt.date_from)
+    if flt.date_to:
+        stmt = stmt.where(Candidate.date <= flt.date_to)
+    return list(session.execute(stmt))
 
 
 def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: bool | None = None) -> Dashboard:
-    """The dashboard of one conflict under ``flt`` (three statements: the span, the mix, the
-    parties), counted from the tallies where they answer the filter (see
+    """The dashboard of one conflict under ``flt`` (four statements: the span, the pending
+    candidates, the mix, the parties), counted from the tallies where they answer the filter (see
     :func:`tracker.dashboards.sources.source`; ``tallies`` overrides the choice)."""
     span = agg.span(session, conflict_id, flt)
+    pending_rows = _pending_rows(session, conflict_id, flt)
+    axis = (span.first, span.last)
+    if span.first is not None and span.last is not None and pending_rows:  # one time axis for both series
+        months = [date(int(y), int(m), 1) for _k, y, m, _c, _n in pending_rows]
+        axis = (min(span.first, *months), max(span.last, *months))
+        span.bucketing = choose(*axis)
     b = span.bucketing
     if span.first is None:
         empty = agg.Series([], [], [], {})
@@ -39,7 +75,8 @@ def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: b
                          agg.Escalation([], [], [], [], empty))  # fmt: skip
     src = sources.source(conflict_id, flt, tallies=tallies)
     assert span.last is not None  # a span with a first activity has a last one
-    buckets = b.span(b.of(span.first), b.of(span.last))  # one time axis for every chart
+    assert axis[0] is not None and axis[1] is not None
+    buckets = b.span(b.of(axis[0]), b.of(axis[1]))  # one time axis for every chart
     mix = agg.mix(session, src, b, buckets)
     span.count = sum(mix.tracks.totals())
     ladder, lanes = agg.parties_over_time(session, src, b, buckets)
@@ -62,4 +99,5 @@ def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: b
         ladder=ladder,
         swimlanes=lanes,
         escalation=mix.escalation,
+        pending=agg.escalation_of(pending_rows, b, buckets) if pending_rows else None,
     )

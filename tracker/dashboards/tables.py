@@ -43,8 +43,10 @@ def _swimlane_table(lanes: Swimlanes, bucket_unit: str) -> Table:
     return ["party", bucket_unit, "involvements"], rows
 
 
-def _escalation_table(index: Escalation, bucket_unit: str) -> Table:
+def _escalation_table(index: Escalation, bucket_unit: str, pending: Escalation | None = None) -> Table:
     header = [bucket_unit, "activities", "goldstein_sum", "goldstein_mean", *[f"quad_{q.value}" for q in QuadClass]]
+    if pending is not None:
+        header += ["pending_candidates", "pending_goldstein_mean"]
     rows = [
         [
             label,
@@ -52,6 +54,7 @@ def _escalation_table(index: Escalation, bucket_unit: str) -> Table:
             index.sums[i],
             "" if index.means[i] is None else index.means[i],
             *[index.quads.values[q.value][i] for q in QuadClass],
+            *([pending.counts[i], "" if pending.means[i] is None else pending.means[i]] if pending is not None else []),
         ]
         for i, label in enumerate(index.labels)
     ]
@@ -89,7 +92,7 @@ TABLES: dict[str, tuple[str, Callable[[Dashboard], Table]]] = {
         lambda d: _series_table(d.incentives, Incentive, d.span.bucketing.unit),
     ),
     "parties": ("Who is active", lambda d: _swimlane_table(d.swimlanes, d.span.bucketing.unit)),
-    "escalation": ("Escalation index", lambda d: _escalation_table(d.escalation, d.span.bucketing.unit)),
+    "escalation": ("Escalation index", lambda d: _escalation_table(d.escalation, d.span.bucketing.unit, d.pending)),
     "trend": ("Monthly trend", lambda d: _trend_table(d.escalation)),
 }
 

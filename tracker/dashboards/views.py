@@ -50,6 +50,8 @@ def conflict(slug: str) -> str:
             data.escalation.quads, palette.QUAD, {q.value: q.label for q in QuadClass}, height=180
         ),
     }
+    if data.pending is not None:
+        figures["pending"] = charts.diverging_bars(data.pending.labels, data.pending.means, palette.WEIGHT)
     bucketing = data.span.bucketing
     if data.tracks.buckets:
         charts.phase_bands(figures["tracks"], list(record.phases), bucketing, data.tracks.buckets, palette.PHASE)

@@ -21,12 +21,13 @@ from tracker.models import PendingUpload
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
-def keep(session: Session, data: bytes, *, user_id: int, purpose: str) -> str:
-    """Keep ``data`` for ``user_id`` and ``purpose``; returns its token (the caller commits)."""
+def keep(session: Session, data: bytes, *, user_id: int, purpose: str, ttl_seconds: int | None = None) -> str:
+    """Keep ``data`` for ``user_id`` and ``purpose`` (for ``ttl_seconds``, by default
+    ``UPLOAD_TTL_SECONDS``); returns its token (the caller commits)."""
     now = datetime.now(UTC)
     session.execute(sa.delete(PendingUpload).where(PendingUpload.expires_at < now))
     token = secrets.token_hex(16)
-    ttl = timedelta(seconds=int(current_app.config["UPLOAD_TTL_SECONDS"]))
+    ttl = timedelta(seconds=ttl_seconds or int(current_app.config["UPLOAD_TTL_SECONDS"]))
     session.add(PendingUpload(token=token, user_id=user_id, purpose=purpose, data=data, expires_at=now + ttl))
     session.flush()
     return token
@@ -53,3 +54,10 @@ def discard(session: Session, token: str) -> None:
     """Forget the file (in the import's own transaction: used once, or not at all)."""
     if _TOKEN.fullmatch(token or ""):
         session.execute(sa.delete(PendingUpload).where(PendingUpload.token == token))
+
+
+def data_of(session: Session, token: str) -> bytes | None:
+    """The kept file under ``token``, whoever kept it (a background job reading its batch's file)."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    return session.scalar(sa.select(PendingUpload.data).where(PendingUpload.token == token))

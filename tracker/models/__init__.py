@@ -4,12 +4,13 @@ from tracker.models.activity import Activity, ActivityParty, Source
 from tracker.models.audit import AuditEntry
 from tracker.models.base import Base
 from tracker.models.conflict import Conflict, PhaseChange
+from tracker.models.events import Candidate, EventBatch, EventReport
 from tracker.models.participation import (
     Participation,
     ParticipationMotive,
     ParticipationSupportKind,
 )
-from tracker.models.party import Party, Recognition
+from tracker.models.party import Party, PartyAlias, Recognition
 from tracker.models.search import SearchDocument
 from tracker.models.seed import SeedRecord
 from tracker.models.tally import ActivityTally, PartyTally
@@ -25,11 +26,15 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Candidate",
     "Conflict",
+    "EventBatch",
+    "EventReport",
     "Participation",
     "ParticipationMotive",
     "ParticipationSupportKind",
     "Party",
+    "PartyAlias",
     "PartyTally",
     "PendingUpload",
     "PhaseChange",

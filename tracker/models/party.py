@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from tracker.models.base import Base, TimestampMixin, VersionedMixin, precision_column, vocab_column
+from tracker.models.base import Base, TimestampMixin, VersionedMixin, precision_column, utcnow, vocab_column
 from tracker.vocab import (
     RECOGNIZABLE_KINDS,
     RECOGNIZER_KINDS,
@@ -54,6 +54,42 @@ class Party(TimestampMixin, VersionedMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Party {self.name}>"
+
+
+#: What an alias names: an actor's name (any case) or a country or actor code (ISO 3166, CAMEO).
+ALIAS_KINDS = ("name", "code")
+
+
+def alias_key(value: str) -> str:
+    """How an alias is compared: case, accents' composition and spacing do not count."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+class PartyAlias(Base):
+    """Another name or a code by which event data names a party (kept by analysts; the
+    event intake matches actors through them)."""
+
+    __tablename__ = "party_alias"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "key"),
+        sa.CheckConstraint(f"kind IN {ALIAS_KINDS!r}", name="kind"),
+        sa.CheckConstraint("value <> ''", name="value_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(sa.ForeignKey("party.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(4))
+    value: Mapped[str] = mapped_column(sa.String(200))
+    key: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, nullable=False)
+
+    party: Mapped[Party] = relationship(lazy="raise")
+
+    @property
+    def name(self) -> str:
+        return f"{self.value} ({self.kind})"
 
 
 class Recognition(TimestampMixin, VersionedMixin, Base):

@@ -1,0 +1,1 @@
+"""Coded event data (ICEWS, GDELT, PLOVER) taken in as candidates for review."""
