@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,12 +19,14 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
+from tests.factories import make_activity, make_conflict, make_participation, make_party
 from tests.site import world  # noqa: F401 (a fixture: one record of each kind)
 from tracker import create_app, migrate, throttle
 from tracker.dashboards import tallies
 from tracker.extensions import db as _db
 from tracker.models import Base
 from tracker.seeding import load_seed
+from tracker.vocab import ActivityPartyRole, ActivityType, PartyKind, RecognitionStatus
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -224,3 +227,26 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient, users: dict) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def georgia(session):
+    """The event intake's world: Georgia, Russia, Abkhazia and France; the 2008 war (Georgia and Russia) and the
+    Abkhazia conflict (Georgia and Abkhazia)."""
+    parties = {
+        "georgia": make_party(session, name="Georgia", country_code="GEO"),
+        "russia": make_party(session, name="Russia", country_code="RUS"),
+        "abkhazia": make_party(session, name="Abkhazia", kind=PartyKind.STATE_LIKE,
+                               recognition_status=RecognitionStatus.PARTIALLY_RECOGNIZED),
+        "france": make_party(session, name="France", country_code="FRA"),
+    }  # fmt: skip
+    war = make_conflict(session, slug="war-2008", name="Russo-Georgian War", start_date=date(2008, 8, 7))
+    abkhazia = make_conflict(session, slug="abkhazia", name="Georgia–Abkhazia")
+    make_participation(session, war, parties["georgia"])
+    make_participation(session, war, parties["russia"])
+    make_participation(session, abkhazia, parties["georgia"])
+    make_participation(session, abkhazia, parties["abkhazia"])
+    make_activity(session, war, [(parties["russia"], ActivityPartyRole.INITIATOR)], date=date(2008, 8, 8),
+                  type=ActivityType.MILITARY_ACTION, title="Russian forces enter South Ossetia", cameo_code="190")  # fmt: skip
+    session.commit()
+    return {"war": war, "abkhazia_conflict": abkhazia, **parties}

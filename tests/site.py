@@ -166,7 +166,7 @@ def _event_candidate(session: Session, conflict_id: int, a: int, b: int) -> tupl
     )  # fmt: skip
     session.add(candidate)
     session.flush()
-    session.add(EventReport(candidate_id=candidate.id, batch_id=batch.id, dataset="icews", event_id="1", line=2,
+    session.add(EventReport(candidate_id=candidate.id, dataset="icews", event_id="1", line=2,
                             date=date(1991, 2, 1), cameo_code="042", story_id="9", publisher="Wire"))  # fmt: skip
     session.commit()
     return batch.id, candidate.id

@@ -307,3 +307,55 @@ def test_pages_work_under_the_content_security_policy(browser, live_url: str, se
     browser.switch_to.alert.dismiss()  # asked first; nothing revoked
     assert "browser check" in browser.page_source and "Revoked" not in browser.page_source
     assert not [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+
+
+def test_take_in_a_day_of_events_map_an_actor_and_accept_from_the_keyboard(
+    browser, live_url: str, session: Session, users, georgia
+) -> None:
+    """The event intake as an analyst meets it: upload an ICEWS file, map the one unknown
+    actor once, review the conflict's merged and ranked candidates, accept from the keyboard,
+    and find them on the timeline and beside the escalation index."""
+    from pathlib import Path
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    _sign_in(browser, live_url, "analyst")
+    browser.get(f"{live_url}/events/import")
+    path = Path(__file__).parent / "data" / "events" / "icews-georgia-2008.tab"
+    browser.find_element(By.ID, "file").send_keys(str(path))
+    _click(browser, browser.find_element(By.ID, "submit"))
+    _wait_for_title(browser, "Batch")
+    report = browser.find_element(By.TAG_NAME, "main").text
+    assert "Done: 9 candidates wait for review." in report and "Lines refused (2)" in report
+
+    row = browser.find_element(By.XPATH, "//tr[td/code[text()='russian federation']]")
+    Select(row.find_element(By.TAG_NAME, "select")).select_by_visible_text("Russia")
+    _click(browser, row.find_element(By.TAG_NAME, "button"))
+    _wait_for_title(browser, "Batch")
+    assert "is now an alias of Russia" in browser.find_element(By.CLASS_NAME, "alert-success").text
+
+    browser.get(f"{live_url}/conflicts/war-2008/candidates")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.js-candidate")
+    assert "Georgia ↔ Russia: Make a visit" in rows[0].text  # three reports, first
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("j")
+    body.send_keys("x")
+    body.send_keys("j")
+    body.send_keys("j")
+    body.send_keys("x")
+    chosen = [r.find_element(By.CSS_SELECTOR, "a.js-open").text for r in rows if r.find_element(
+        By.CSS_SELECTOR, "input[type=checkbox]").is_selected()]  # fmt: skip
+    assert len(chosen) == 2 and chosen[0] == "Georgia ↔ Russia: Make a visit"
+    body.send_keys(Keys.SHIFT, "a")
+    _wait_for_title(browser, "Event review")
+    assert "Accepted 2" in browser.find_element(By.CLASS_NAME, "alert-success").text
+
+    browser.get(f"{live_url}/conflicts/war-2008")
+    timeline = browser.find_element(By.ID, "timeline-heading").find_element(By.XPATH, "..").text
+    for title in chosen:
+        assert title in timeline
+    browser.get(f"{live_url}/conflicts/war-2008/dashboard")
+    assert "Pending candidates from event feeds" in browser.page_source
+    assert not browser.get_log("browser") or all(e["level"] != "SEVERE" for e in browser.get_log("browser"))

@@ -14,18 +14,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_activity, make_conflict, make_participation, make_party
 from tracker.events import formats
 from tracker.events.formats import FormatError, Problem, SourceEvent, Stream
 from tracker.models import Activity, Candidate, EventBatch, EventReport, Participation, PartyAlias, Recognition
 from tracker.vocab import (
-    ActivityPartyRole,
     ActivityType,
     CandidateStatus,
     Incentive,
     OfficialLevel,
-    PartyKind,
-    RecognitionStatus,
     Role,
     Track,
 )
@@ -42,29 +38,6 @@ def _read(data: bytes, asked: str | None = None) -> tuple[Stream, list[SourceEve
     stream = Stream()
     items = list(formats.read(io.BytesIO(data), stream, asked))
     return stream, [i for i in items if isinstance(i, SourceEvent)], [i for i in items if isinstance(i, Problem)]
-
-
-@pytest.fixture
-def georgia(session):
-    """Georgia, Russia, Abkhazia and France; the 2008 war (Georgia and Russia) and the
-    Abkhazia conflict (Georgia and Abkhazia)."""
-    parties = {
-        "georgia": make_party(session, name="Georgia", country_code="GEO"),
-        "russia": make_party(session, name="Russia", country_code="RUS"),
-        "abkhazia": make_party(session, name="Abkhazia", kind=PartyKind.STATE_LIKE,
-                               recognition_status=RecognitionStatus.PARTIALLY_RECOGNIZED),
-        "france": make_party(session, name="France", country_code="FRA"),
-    }  # fmt: skip
-    war = make_conflict(session, slug="war-2008", name="Russo-Georgian War", start_date=date(2008, 8, 7))
-    abkhazia = make_conflict(session, slug="abkhazia", name="Georgia–Abkhazia")
-    make_participation(session, war, parties["georgia"])
-    make_participation(session, war, parties["russia"])
-    make_participation(session, abkhazia, parties["georgia"])
-    make_participation(session, abkhazia, parties["abkhazia"])
-    make_activity(session, war, [(parties["russia"], ActivityPartyRole.INITIATOR)], date=date(2008, 8, 8),
-                  type=ActivityType.MILITARY_ACTION, title="Russian forces enter South Ossetia", cameo_code="190")  # fmt: skip
-    session.commit()
-    return {"war": war, "abkhazia_conflict": abkhazia, **parties}
 
 
 def _import(runner, path: Path, *args: str):

@@ -81,7 +81,7 @@ def _words(sector: str) -> set[str]:
     return {lower, *lower.replace("/", " ").replace("-", " ").split()} | ({lower[:3]} if len(lower) >= 3 else set())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def profile(sectors: tuple[str, ...], text: str = "") -> tuple[str | None, OfficialLevel | None]:
     """Who an actor is (official, party to the fighting, civil) and the highest level its
     sectors (or, failing them, its name) show; ``(None, None)`` when they say nothing."""
@@ -114,6 +114,17 @@ class Coding:
     goldstein: float | None
     quad_class: str | None
     known: bool
+
+    #: The codebook columns :attr:`keys` gives, in its order.
+    KEY_COLUMNS = ("type", "track", "official_level", "scope", "form", "purpose", "incentive")
+
+    @property
+    def keys(self) -> tuple[str | None, ...]:
+        """The codebook columns as the database stores them (plain keys)."""
+        return (
+            self.type.value if self.type else None, self.track.value, self.official_level.value, self.scope.value,
+            self.form.value, self.purpose.value, self.incentive.value if self.incentive else None,
+        )  # fmt: skip
 
 
 def purpose_of(code: str) -> Purpose:
@@ -148,7 +159,7 @@ def form_of(code: str) -> Form:
 Profile = tuple[str | None, OfficialLevel | None]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def code(
     code_: str,
     acting: tuple[Profile, ...],
@@ -157,7 +168,7 @@ def code(
 ) -> Coding:
     """The proposal for an event with CAMEO ``code_`` whose acting actors (the source; both
     when both directions were reported) have the profiles ``acting`` and the others ``others``."""
-    entry = cameo.lookup(code_)
+    entry = _entry(code_)
     try:  # an unknown code keeps the type of its family, and is flagged
         kind: ActivityType | None = cameo.default_type(code_)
     except ValueError:
@@ -186,10 +197,20 @@ def code(
     )
 
 
+@lru_cache(maxsize=1024)
+def _entry(code_: str) -> cameo.CameoCode | None:
+    return cameo.lookup(code_)
+
+
+@lru_cache(maxsize=1024)
+def _what(code_: str) -> str:
+    entry = _entry(code_)
+    return f"{entry.name[:1].upper()}{entry.name[1:]}" if entry else f"Unknown CAMEO code {code_}"
+
+
 def title(code_: str, source: str, target: str, both: bool) -> str:
     """``Russia → Georgia: Make a visit`` (``↔`` when both directions were reported)."""
-    entry = cameo.lookup(code_)
-    what = f"{entry.name[:1].upper()}{entry.name[1:]}" if entry else f"Unknown CAMEO code {code_}"
+    what = _what(code_)
     arrow = " ↔ " if both else " → "
     who = arrow.join(x for x in (source or "(no actor)", target) if x)
     return f"{who}: {what}"[:300]

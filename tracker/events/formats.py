@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import IO, Any
 
 #: The formats, as the report and ``--format`` name them, and the dataset each belongs to.
@@ -197,12 +198,19 @@ def read(raw: IO[bytes], stream: Stream, asked: str | None = None) -> Iterator[S
 
 
 def _value(text: str) -> str:
+    if text in MISSING:
+        return ""
     text = text.strip()
     return "" if text in MISSING else text
 
 
 def _day(text: str, column: str, line: int, compact: bool = False) -> date | Problem:
     text = text.strip()
+    if not compact and len(text) == 10:  # the usual case, quickly
+        try:
+            return _iso_day(text)
+        except ValueError:
+            pass
     try:
         if compact:
             if len(text) != 8 or not text.isascii() or not text.isdigit():
@@ -212,6 +220,11 @@ def _day(text: str, column: str, line: int, compact: bool = False) -> date | Pro
     except ValueError:
         shown = text[:30] or "nothing"
         return Problem(line, column, f"{shown!r} is not a date ({'YYYYMMDD' if compact else 'YYYY-MM-DD'})")
+
+
+@lru_cache(maxsize=4096)
+def _iso_day(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 def _bad_date() -> date:
@@ -242,7 +255,10 @@ def _icews(lines: Iterator[str]) -> Iterator[SourceEvent | Problem]:
     missing = [c for c in ICEWS_REQUIRED if c not in header]
     if missing:
         raise FormatError(f"the ICEWS header lacks the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}", 1)
-    at = {name: header.index(name) for name in ICEWS_COLUMNS if name in header}
+    # Each column's position; a column the file lacks reads from a cell that is always empty.
+    at = [header.index(name) if name in header else len(header) for name in ICEWS_COLUMNS]
+    (eid, day_at, sname, ssect, scountry, text_at, code_at, intensity, tname, tsect, tcountry, story, sentence,
+     publisher) = at[:14]  # fmt: skip
     width = len(header)
     for number, line in enumerate(lines, start=2):
         if not line.strip():
@@ -251,31 +267,33 @@ def _icews(lines: Iterator[str]) -> Iterator[SourceEvent | Problem]:
         if len(cells) != width:
             yield Problem(number, "", f"{len(cells)} fields where the header has {width}")
             continue
-
-        def get(name: str, cells: list[str] = cells) -> str:
-            i = at.get(name)
-            return _value(cells[i]) if i is not None else ""
-
-        event_id = get("Event ID")
+        cells.append("")
+        event_id = _value(cells[eid])
         if not event_id:
             yield Problem(number, "Event ID", "no event id")
             continue
-        day = _day(get("Event Date"), "Event Date", number)
-        code = _code(get("CAMEO Code"), "CAMEO Code", number)
+        day = _day(cells[day_at], "Event Date", number)
+        code = _code(_value(cells[code_at]), "CAMEO Code", number)
         if isinstance(day, Problem) or isinstance(code, Problem):
             yield day if isinstance(day, Problem) else code  # type: ignore[misc]
             continue
-        source = _icews_actor(get("Source Name"), get("Source Country"), get("Source Sectors"))
-        target = _icews_actor(get("Target Name"), get("Target Country"), get("Target Sectors"))
         yield SourceEvent(
-            line=number, event_id=event_id[:100], date=day, source=source, target=target, code=code,
-            score=_score(get("Intensity")), story_id=get("Story ID")[:100], sentence=get("Sentence Number")[:20],
-            publisher=get("Publisher")[:300], text=get("Event Text")[:2000],
+            line=number, event_id=event_id[:100], date=day,
+            source=_icews_actor(_value(cells[sname]), _value(cells[scountry]), cells[ssect]),
+            target=_icews_actor(_value(cells[tname]), _value(cells[tcountry]), cells[tsect]), code=code,
+            score=_score(cells[intensity]), story_id=_value(cells[story])[:100],
+            sentence=_value(cells[sentence])[:20], publisher=_value(cells[publisher])[:300],
+            text=_value(cells[text_at])[:2000],
         )  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def _icews_actor(name: str, country: str, sectors: str) -> Actor:
-    keys = tuple(dict.fromkeys(k for k in (("name", name), ("name", country)) if k[1]))
+    """An actor (the same ones come back on many lines: read once)."""
+    if name and country and name != country:
+        keys: tuple[tuple[str, str], ...] = (("name", name), ("name", country))
+    else:
+        keys = (("name", name or country),) if name or country else ()
     broad = ("name", country) if country else ("name", name) if name else None
     return Actor(text=name[:300], country=country[:100], sectors=_sectors(sectors), keys=keys, broad=broad)
 

@@ -10,6 +10,7 @@ mapping serves every actor of that country.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from tracker.vocab import PartyKind, Role
 _STATE_FIRST = {PartyKind.STATE: 0, PartyKind.STATE_LIKE: 1}
 
 
+@lru_cache(maxsize=8192)
 def actor_key(kind: str, value: str) -> str:
     """How an unmatched actor is listed and mapped: ``name:georgia``, ``code:GEO``."""
     return f"{kind}:{value.strip().upper() if kind == 'code' else alias_key(value)}"[:210]

@@ -371,12 +371,16 @@ def undo(session: Session, batch: EventBatch) -> None:
         )
     if batch.status in ("queued", "running"):
         raise RuleError("this batch is still being read; undo it once it is done or failed")
-    session.execute(sa.delete(EventReport).where(EventReport.batch_id == batch.id))
+    session.execute(sa.delete(EventReport).where(EventReport.candidate_id.in_(_of_batch(batch.id))))
     session.execute(sa.delete(Candidate).where(Candidate.batch_id == batch.id))
     if batch.upload_token:
         session.execute(sa.delete(PendingUpload).where(PendingUpload.token == batch.upload_token))
     session.delete(batch)
     session.flush()
+
+
+def _of_batch(batch_id: int) -> sa.Select[tuple[int]]:
+    return sa.select(Candidate.id).where(Candidate.batch_id == batch_id)
 
 
 def label(fmt: str | None) -> str:

@@ -76,7 +76,8 @@ class Candidate(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("event_batch.id", ondelete="CASCADE"), index=True)
+    #: Found through the unique (batch, group key) index.
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("event_batch.id", ondelete="CASCADE"))
     conflict_id: Mapped[int | None] = mapped_column(sa.ForeignKey("conflict.id", ondelete="SET NULL"))
     status: Mapped[CandidateStatus] = mapped_column(
         vocab_column(CandidateStatus, "candidate_status"), default=CandidateStatus.PENDING
@@ -134,8 +135,8 @@ class EventReport(Base):
     __table_args__ = (sa.UniqueConstraint("dataset", "event_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Its batch is its candidate's (removed with it).
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
-    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("event_batch.id", ondelete="CASCADE"), index=True)
     dataset: Mapped[str] = mapped_column(sa.String(10))
     event_id: Mapped[str] = mapped_column(sa.String(100))
     #: The line of the file it was read from.

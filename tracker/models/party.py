@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -60,10 +62,9 @@ class Party(TimestampMixin, VersionedMixin, Base):
 ALIAS_KINDS = ("name", "code")
 
 
+@lru_cache(maxsize=8192)
 def alias_key(value: str) -> str:
     """How an alias is compared: case, accents' composition and spacing do not count."""
-    import unicodedata
-
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
