@@ -4,6 +4,7 @@ duplicate; mapping an unmatched actor to a party; undoing a batch. The caller co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -379,7 +380,7 @@ def undo(session: Session, batch: EventBatch) -> None:
     session.flush()
 
 
-def _of_batch(batch_id: int) -> sa.Select[tuple[int]]:
+def _of_batch(batch_id: int) -> sa.Select[Any]:
     return sa.select(Candidate.id).where(Candidate.batch_id == batch_id)
 
 
