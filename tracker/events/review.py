@@ -4,8 +4,8 @@ duplicate; mapping an unmatched actor to a party; undoing a batch. The caller co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
