@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -15,6 +14,7 @@ from tracker.activities import service as activities
 from tracker.events import coding
 from tracker.events.formats import FORMAT_LABELS
 from tracker.events.matching import ConflictIndex
+from tracker.events.staging import remove_rows
 from tracker.inputs.activity import ActivityInput, PartyLink, SourceRef
 from tracker.inputs.records import ParticipationInput, RecognitionInput
 from tracker.models import (
@@ -372,16 +372,11 @@ def undo(session: Session, batch: EventBatch) -> None:
         )
     if batch.status in ("queued", "running"):
         raise RuleError("this batch is still being read; undo it once it is done or failed")
-    session.execute(sa.delete(EventReport).where(EventReport.candidate_id.in_(_of_batch(batch.id))))
-    session.execute(sa.delete(Candidate).where(Candidate.batch_id == batch.id))
+    remove_rows(session, batch.id)
     if batch.upload_token:
         session.execute(sa.delete(PendingUpload).where(PendingUpload.token == batch.upload_token))
     session.delete(batch)
     session.flush()
-
-
-def _of_batch(batch_id: int) -> sa.Select[Any]:
-    return sa.select(Candidate.id).where(Candidate.batch_id == batch_id)
 
 
 def label(fmt: str | None) -> str:

@@ -263,16 +263,18 @@ def _padded(keys: list[str]) -> Iterator[list[str]]:
 
 def reserve_ids(conn: sa.Connection, table: sa.Table, n: int) -> list[int]:
     """``n`` new primary keys of ``table``, taken up front so rows go in without RETURNING:
-    PostgreSQL's sequence; on SQLite the next after the largest, safe because the writer
-    holds the write lock for the whole transaction (``BEGIN IMMEDIATE``)."""
+    a block of PostgreSQL's sequence; on SQLite the next after the largest, safe because the
+    writer holds the write lock for the whole transaction (``BEGIN IMMEDIATE``)."""
     name = conn.dialect.identifier_preparer.quote(table.name)
     if conn.dialect.name == "postgresql":
-        return list(
-            conn.scalars(
-                sa.text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"),
-                {"n": n},
-            )
-        )
+        # A block of the sequence: its next value, then the sequence moved past the block. The
+        # lock (until the transaction ends) keeps another import from taking values in between;
+        # only imports write candidates.
+        sequence = sa.text(f"pg_get_serial_sequence('{table.name}', 'id')")
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"tracker:{table.name}:ids"})
+        first = conn.execute(sa.select(sa.func.nextval(sequence))).scalar_one()
+        conn.execute(sa.select(sa.func.setval(sequence, first + n - 1)))
+        return list(range(first, first + n))
     last = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {name}").scalar_one()
     return list(range(last + 1, last + n + 1))
 
@@ -303,15 +305,17 @@ def _actor_text(actor: Actor) -> str:
     return actor.text or actor.code
 
 
+def remove_rows(session: Session, batch_id: int) -> None:
+    """Delete a batch's candidates and their reports (in bulk: a batch may hold a million)."""
+    of_batch = sa.select(Candidate.id).where(Candidate.batch_id == batch_id)
+    session.execute(sa.delete(EventReport).where(EventReport.candidate_id.in_(of_batch)))
+    session.execute(sa.delete(Candidate).where(Candidate.batch_id == batch_id))
+
+
 def fail(session: Session, batch_id: int, message: str) -> None:
     """Leave no half batch: remove what a failed batch wrote, keep the batch marked failed."""
     session.rollback()
-    session.execute(
-        sa.delete(EventReport).where(
-            EventReport.candidate_id.in_(sa.select(Candidate.id).where(Candidate.batch_id == batch_id))
-        )
-    )
-    session.execute(sa.delete(Candidate).where(Candidate.batch_id == batch_id))
+    remove_rows(session, batch_id)
     batch = session.get(EventBatch, batch_id)
     if batch is not None:
         batch.status = "failed"
