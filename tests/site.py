@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from tests.factories import make_activity, make_conflict, make_participation, make_party
-from tracker.models import Base, PhaseChange, Recognition, User
+from tracker.models import Base, PartyAlias, PhaseChange, Recognition, User
 from tracker.vocab import ActivityPartyRole as R
 from tracker.vocab import PartyKind, RecognitionKind, RecognitionStatus, Role
 
@@ -141,10 +141,13 @@ def world(session: Session, users) -> dict[str, object]:
     phase = session.scalars(sa.select(PhaseChange).where(PhaseChange.conflict_id == conflict.id)).first()
     admin = session.scalars(sa.select(User).where(User.email == "viewer@example.org")).one()
     batch, candidate = _event_candidate(session, conflict.id, a.id, b.id)
+    alias = PartyAlias(party_id=a.id, kind="name", value="Alpha Republic", key="alpha republic")
+    session.add(alias)
+    session.commit()
     return {
         "slug": "fx", "party_id": a.id, "participation_id": role.id, "activity_id": activity.id,
         "recognition_id": recognition.id, "phase_id": phase.id, "user_id": admin.id, "batch_id": batch,
-        "candidate_id": candidate,
+        "candidate_id": candidate, "alias_id": alias.id,
     }  # fmt: skip
 
 

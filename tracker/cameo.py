@@ -148,3 +148,31 @@ def fits(code: str, kind: ActivityType) -> bool:
     code under it, or a code the crosswalk sends to that type."""
     own = kind.cameo or ""
     return code == own or code.startswith(own) or default_type(code) == kind
+
+
+#: PLOVER's event categories (with their mode where it matters) and the CAMEO code each stands
+#: for: the type follows from the code through the codebook's crosswalk, and so do the
+#: Goldstein weight and quad class. Kept beside the CAMEO crosswalk; the PLOVER categories are
+#: those of the PLOVER 2018 specification and the POLECAT data.
+PLOVER_CODES: dict[str, str] = {
+    "AGREE": "057", "CONSULT": "040", "SUPPORT": "051", "CONCEDE": "080", "COOPERATE": "060", "AID": "070",
+    "RETREAT": "087", "REQUEST": "020", "ACCUSE": "112", "DEMAND": "100", "DISAPPROVE": "110",
+    "REJECT": "120", "THREATEN": "130", "PROTEST": "140", "SANCTION": "160", "MOBILIZE": "150",
+    "COERCE": "170", "ASSAULT": "180", "FIGHT": "190", "INVESTIGATE": "090",
+}  # fmt: skip
+#: A mode that names a finer code than its category's.
+PLOVER_MODES: dict[tuple[str, str], str] = {
+    ("CONSULT", "visit"): "042", ("CONSULT", "third-party"): "045", ("CONSULT", "mediate"): "045",
+    ("CONSULT", "phone"): "041", ("AGREE", "ceasefire"): "0871", ("RETREAT", "ceasefire"): "0871",
+    ("SANCTION", "economic"): "163", ("SANCTION", "embargo"): "163", ("SANCTION", "expel"): "164",
+    ("SANCTION", "break-relations"): "161", ("AID", "economic"): "071", ("AID", "military"): "072",
+    ("AID", "humanitarian"): "073",
+}  # fmt: skip
+
+
+def plover_code(category: str, mode: str = "") -> str | None:
+    """The CAMEO code a PLOVER category (and mode) stands for, or ``None`` for an unknown one:
+    the type follows from that code by the crosswalk above."""
+    if category not in PLOVER_CODES:
+        return None
+    return PLOVER_MODES.get((category, mode.lower()), PLOVER_CODES[category])

@@ -33,6 +33,7 @@ V = TypeVar("V", bound=Vocab)
 #: Longest accepted value of each free-text field, in characters.
 MAX_LENGTH = {
     "name": 200,
+    "alias": 200,
     "full_name": 300,
     "region": 120,
     "title": 300,

@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
 from tracker.lookups import conflict_or_404
-from tracker.models import Activity, Conflict, Participation, Party
+from tracker.models import Activity, Candidate, Conflict, Participation, Party
 
 bp = Blueprint("activities", __name__)
 
@@ -70,7 +70,8 @@ def duplicate(activity_id: int) -> Response:
 @requires("read")
 def detail(activity_id: int) -> str:
     activity = activity_or_404(activity_id)
-    return render_template("activities/detail.html", activity=activity, conflict=activity.conflict)
+    candidate = db.session.scalars(sa.select(Candidate).where(Candidate.activity_id == activity_id)).first()
+    return render_template("activities/detail.html", activity=activity, conflict=activity.conflict, candidate=candidate)
 
 
 @bp.route("/conflicts/<slug>/activities/new", methods=["GET", "POST"])

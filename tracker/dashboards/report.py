@@ -31,6 +31,8 @@ class Dashboard:
     #: The same index over the conflict's candidates still pending review (event feeds): a
     #: separate series, never mixed into the activities'.
     pending: Escalation | None = None
+    #: Every pending candidate, those whose code has no weight included.
+    pending_total: int = 0
 
 
 def _pending_rows(session: Session, conflict_id: int, flt: ActivityFilter) -> list[Any]:
@@ -100,4 +102,5 @@ def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: b
         swimlanes=lanes,
         escalation=mix.escalation,
         pending=agg.escalation_of(pending_rows, b, buckets) if pending_rows else None,
+        pending_total=sum(int(n) for *_rest, n in pending_rows),
     )

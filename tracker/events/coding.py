@@ -15,33 +15,6 @@ from functools import lru_cache
 from tracker import cameo
 from tracker.vocab import ActivityType, Form, Incentive, OfficialLevel, PartyKind, Purpose, Scope, Track
 
-#: PLOVER's event categories (with their mode where it matters) and the CAMEO code each stands
-#: for: the type follows from the code through the codebook's crosswalk, and so do the
-#: Goldstein weight and quad class. Kept beside the CAMEO crosswalk; the PLOVER categories are
-#: those of the PLOVER 2018 specification and the POLECAT data.
-PLOVER_CODES: dict[str, str] = {
-    "AGREE": "057", "CONSULT": "040", "SUPPORT": "051", "CONCEDE": "080", "COOPERATE": "060", "AID": "070",
-    "RETREAT": "087", "REQUEST": "020", "ACCUSE": "112", "DEMAND": "100", "DISAPPROVE": "110",
-    "REJECT": "120", "THREATEN": "130", "PROTEST": "140", "SANCTION": "160", "MOBILIZE": "150",
-    "COERCE": "170", "ASSAULT": "180", "FIGHT": "190", "INVESTIGATE": "090",
-}  # fmt: skip
-#: A mode that names a finer code than its category's.
-PLOVER_MODES: dict[tuple[str, str], str] = {
-    ("CONSULT", "visit"): "042", ("CONSULT", "third-party"): "045", ("CONSULT", "mediate"): "045",
-    ("CONSULT", "phone"): "041", ("AGREE", "ceasefire"): "0871", ("RETREAT", "ceasefire"): "0871",
-    ("SANCTION", "economic"): "163", ("SANCTION", "embargo"): "163", ("SANCTION", "expel"): "164",
-    ("SANCTION", "break-relations"): "161", ("AID", "economic"): "071", ("AID", "military"): "072",
-    ("AID", "humanitarian"): "073",
-}  # fmt: skip
-
-
-def plover_code(category: str, mode: str = "") -> str | None:
-    """The CAMEO code a PLOVER category (and mode) stands for, or ``None`` for an unknown one."""
-    if category not in PLOVER_CODES:
-        return None
-    return PLOVER_MODES.get((category, mode.lower()), PLOVER_CODES[category])
-
-
 #: Codes whose two directions are one exchange: A "makes a visit" to B is B "hosting" A.
 RECIPROCAL = {"043": "042"}
 
@@ -69,16 +42,19 @@ _SECTORS: tuple[tuple[tuple[str, ...], str, OfficialLevel], ...] = (
     (("military", "mil", "army", "navy", "air force", "police", "cop", "intelligence", "spy"), OFFICIAL,
      OfficialLevel.WORKING_LEVEL),
     (("rebel", "reb", "insurgent", "ins", "separatist", "sep", "militia", "uaf", "unidentified forces",
-      "terror", "rad"), PARTY, OfficialLevel.WORKING_LEVEL),
+      "terror", "rad", "guerilla", "guerrilla", "jihad"), PARTY, OfficialLevel.WORKING_LEVEL),
     (("ngo", "ngm", "non-governmental", "civil", "cvl", "media", "med", "business", "bus", "education", "edu",
       "religious", "rel", "social", "medical", "hlh", "labor", "lab", "protest", "opposition", "opp", "ethnic",
-      "refugee", "ref", "academic", "elite", "eli", "agr", "jrn"), CIVIL, OfficialLevel.UNOFFICIAL),
+      "refugee", "ref", "academic", "elite", "eli", "agr", "jrn", "citizen", "protester", "students", "civilians",
+      "journalist"), CIVIL, OfficialLevel.UNOFFICIAL),
 )  # fmt: skip
 
 
-def _words(sector: str) -> set[str]:
+def _words(sector: str, *, code: bool) -> set[str]:
+    """The words of a sector; of a code (``CVLalb``, ``MILsrp``), also its first three letters."""
     lower = sector.lower()
-    return {lower, *lower.replace("/", " ").replace("-", " ").split()} | ({lower[:3]} if len(lower) >= 3 else set())
+    words = {lower, *lower.replace("/", " ").replace("-", " ").replace("(", " ").replace(")", " ").split()}
+    return words | ({lower[:3]} if code and len(lower) >= 3 else set())
 
 
 @lru_cache(maxsize=8192)
@@ -86,9 +62,9 @@ def profile(sectors: tuple[str, ...], text: str = "") -> tuple[str | None, Offic
     """Who an actor is (official, party to the fighting, civil) and the highest level its
     sectors (or, failing them, its name) show; ``(None, None)`` when they say nothing."""
     kind, level = None, None
-    for where in (list(sectors), [text] if text else []):
+    for where, code in ((list(sectors), True), ([text] if text else [], False)):
         for sector in where:
-            lower, words = sector.lower(), _words(sector)
+            lower, words = sector.lower(), _words(sector, code=code and " " not in sector)
             for names, who, at in _SECTORS:
                 if any((n in words) if len(n) <= 3 else (n in lower) for n in names):
                     if level is None or _RANK[at] > _RANK[level]:
@@ -169,10 +145,8 @@ def code(
     """The proposal for an event with CAMEO ``code_`` whose acting actors (the source; both
     when both directions were reported) have the profiles ``acting`` and the others ``others``."""
     entry = _entry(code_)
-    try:  # an unknown code keeps the type of its family, and is flagged
-        kind: ActivityType | None = cameo.default_type(code_)
-    except ValueError:
-        kind = None
+    # An unknown code is kept and flagged: the analyst chooses the type.
+    kind: ActivityType | None = cameo.default_type(code_) if entry else None
     levels = [level for _, level in acting if level is not None]
     level = max(levels, key=_RANK.__getitem__) if levels else OfficialLevel.WORKING_LEVEL
     who = {k for k, _ in acting if k}

@@ -20,6 +20,8 @@ from datetime import date
 from functools import lru_cache
 from typing import IO, Any
 
+from tracker.cameo import plover_code
+
 #: The formats, as the report and ``--format`` name them, and the dataset each belongs to.
 FORMATS = {"icews": "icews", "gdelt1": "gdelt", "gdelt2": "gdelt", "plover": "plover"}
 FORMAT_LABELS = {"icews": "ICEWS event file", "gdelt1": "GDELT 1.0 events", "gdelt2": "GDELT 2.0 events",
@@ -235,6 +237,8 @@ def _code(text: str, column: str, line: int) -> str | Problem:
     text = text.strip()
     if _CODE.fullmatch(text) and text.isascii():
         return text
+    if not text:
+        return Problem(line, column, "no CAMEO code (empty or NA)")
     return Problem(line, column, f"{text[:20]!r} is not a CAMEO code (two to four digits, leading zeros kept)")
 
 
@@ -277,10 +281,13 @@ def _icews(lines: Iterator[str]) -> Iterator[SourceEvent | Problem]:
         if isinstance(day, Problem) or isinstance(code, Problem):
             yield day if isinstance(day, Problem) else code  # type: ignore[misc]
             continue
+        source = _icews_actor(_value(cells[sname]), _value(cells[scountry]), cells[ssect])
+        target = _icews_actor(_value(cells[tname]), _value(cells[tcountry]), cells[tsect])
+        if not (source.present or target.present):
+            yield Problem(number, "Source Name", "no actor on either side (names and countries empty or NA)")
+            continue
         yield SourceEvent(
-            line=number, event_id=event_id[:100], date=day,
-            source=_icews_actor(_value(cells[sname]), _value(cells[scountry]), cells[ssect]),
-            target=_icews_actor(_value(cells[tname]), _value(cells[tcountry]), cells[tsect]), code=code,
+            line=number, event_id=event_id[:100], date=day, source=source, target=target, code=code,
             score=_score(cells[intensity]), story_id=_value(cells[story])[:100],
             sentence=_value(cells[sentence])[:20], publisher=_value(cells[publisher])[:300],
             text=_value(cells[text_at])[:2000],
@@ -322,9 +329,12 @@ def _gdelt(lines: Iterator[str], fmt: str) -> Iterator[SourceEvent | Problem]:
             yield day if isinstance(day, Problem) else code  # type: ignore[misc]
             continue
         url = _value(cells[-1]) if len(cells) in (58, 61) else ""
+        source, target = _gdelt_actor(cells, "Actor1"), _gdelt_actor(cells, "Actor2")
+        if not (source.present or target.present):
+            yield Problem(number, "Actor1Code", "no actor on either side")
+            continue
         yield SourceEvent(
-            line=number, event_id=event_id[:100], date=day,
-            source=_gdelt_actor(cells, "Actor1"), target=_gdelt_actor(cells, "Actor2"), code=code,
+            line=number, event_id=event_id[:100], date=day, source=source, target=target, code=code,
             score=_score(cells[c["GoldsteinScale"]]), story_id=url[:100], url=url[:2000],
         )  # fmt: skip
 
@@ -359,8 +369,6 @@ def _broad(country: str, name: str, code: str) -> tuple[str, str] | None:
 
 
 def _plover(lines: Iterator[str], stream: Stream) -> Iterator[SourceEvent | Problem]:
-    from tracker.events.coding import plover_code
-
     for number, record in _json_records(lines):
         if isinstance(record, Problem):
             yield record
@@ -387,6 +395,9 @@ def _plover(lines: Iterator[str], stream: Stream) -> Iterator[SourceEvent | Prob
         sources, targets = _plover_actors(record.get("source")), _plover_actors(record.get("target"))
         if not targets and len(sources) > 1:  # "Hungarian and Romanian officials agreed": each other
             sources, targets = sources[:1], sources[1:]
+        if not (sources or targets):
+            yield Problem(number, "source", "no actor on either side")
+            continue
         yield SourceEvent(
             line=number, event_id=event_id[:100], date=day,
             source=sources[0] if sources else Actor(), target=targets[0] if targets else Actor(), code=code,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField
+from wtforms.validators import InputRequired
 
 from tracker.activities.forms import ActivityForm
 
@@ -42,6 +43,10 @@ class EventUploadForm(FlaskForm):
 class CandidateForm(ActivityForm):
     """The activity a candidate proposes, as the analyst edits it before accepting."""
 
+    conflict = SelectField(
+        "Conflict", coerce=_optional_int, validators=[InputRequired("Choose the conflict this event belongs to.")],
+        description="Matched from the pair of parties, or chosen at upload; change it if the feed got it wrong.",
+    )  # fmt: skip
     save_and_add = None  # type: ignore[assignment]  # one way out: accept
     recognition = BooleanField("Also record the recognition (the first actor recognizes the second, from this date)")
     third_party = BooleanField("Also record the first actor as a third party (mediator) in the conflict")
@@ -59,8 +64,3 @@ class MapActorForm(FlaskForm):
     key = HiddenField()
     party = SelectField("Party", coerce=_optional_int)
     submit = SubmitField("Map")
-
-
-class ConflictChoiceForm(FlaskForm):
-    conflict = SelectField("Conflict", coerce=_optional_int)
-    submit = SubmitField("Move")

@@ -15,6 +15,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.events import coding
 from tracker.events.formats import Actor
 from tracker.models import Participation, Party, PartyAlias
 from tracker.models.party import alias_key
@@ -29,8 +30,28 @@ def actor_key(kind: str, value: str) -> str:
     return f"{kind}:{value.strip().upper() if kind == 'code' else alias_key(value)}"[:210]
 
 
+@lru_cache(maxsize=8192)
+def _not_the_state(actor: Actor) -> bool:
+    """An armed group, an NGO, citizens, the opposition: never their country's state."""
+    kind, _level = coding.profile(actor.sectors, actor.text)
+    return kind in (coding.PARTY, coding.CIVIL)
+
+
+@lru_cache(maxsize=8192)
+def lookup_keys(actor: Actor) -> tuple[tuple[str, str], ...]:
+    """What an actor is looked up by: its own keys, but for an actor who is not a government,
+    never its country's (rebels of Georgia are not Georgia)."""
+    if actor.country and _not_the_state(actor):
+        return tuple(k for k in actor.keys if k[1] != actor.country)
+    return actor.keys
+
+
+@lru_cache(maxsize=8192)
 def mapping_key(actor: Actor) -> str:
-    """The key an unmatched actor is listed under (its country, else its name, else its code)."""
+    """The key an unmatched actor is listed under: its country (one mapping serves every
+    official of that country), else its name, else its code; a non-state actor by its name."""
+    if actor.country and _not_the_state(actor) and actor.text:
+        return actor_key("name", actor.text)
     return actor_key(*actor.broad) if actor.broad else ""
 
 
@@ -58,7 +79,7 @@ class ActorIndex:
                 self.codes[key.upper()] = pid
 
     def match(self, actor: Actor) -> int | None:
-        for kind, value in actor.keys:
+        for kind, value in lookup_keys(actor):
             found = self.names.get(alias_key(value)) if kind == "name" else self.codes.get(value.upper())
             if found is not None:
                 return found

@@ -75,6 +75,10 @@ class CandidateFilter:
                 self.batch_id = rules.record_id(args.get("batch"))
             except rules.RuleError:
                 self.errors.append("Filter “batch”: not a batch number.")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            self.errors.append("Filter “from” is after “to”: nothing can fall between them.")
+        if self.weight_min is not None and self.weight_max is not None and self.weight_min > self.weight_max:
+            self.errors.append("The lowest weight asked for is above the highest: nothing can fall between them.")
         conflict = args.get("conflict", "")
         if conflict == "none":
             self.conflict = "none"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -25,15 +26,13 @@ from tracker.models import (
     EventBatch,
     EventReport,
     Participation,
-    Party,
-    PartyAlias,
     PendingUpload,
 )
 from tracker.models.base import utcnow
 from tracker.models.party import alias_key
 from tracker.participations.service import create_participation
 from tracker.participations.service import load_for_edit as load_participation
-from tracker.parties.service import create_recognition
+from tracker.parties.service import add_alias, create_recognition
 from tracker.rules import FieldError, RuleError
 from tracker.vocab import (
     ActivityPartyRole,
@@ -125,11 +124,15 @@ def _conflict(session: Session, candidate: Candidate) -> Conflict:
 def accept(
     session: Session, candidate: Candidate, data: ActivityInput | None = None, *, user_id: int | None,
     add_missing_parties: bool = True, recognition: bool = False, third_party: bool = False,
+    conflict_id: int | None = None,
 ) -> Activity:  # fmt: skip
     """Record the candidate (or the analyst's edit of it, ``data``) as an activity of its
-    conflict, through the activity service; and, when asked, what its code proposes besides."""
+    conflict (or of ``conflict_id``, chosen as it is accepted), through the activity service;
+    and, when asked, what its code proposes besides."""
     if candidate.status != CandidateStatus.PENDING:
         raise RuleError(f"this candidate was already decided ({candidate.status.label.lower()})")
+    if conflict_id is not None and conflict_id != candidate.conflict_id:
+        set_conflict(session, candidate, conflict_id)
     conflict = _conflict(session, candidate)
     activity = activities.create_activity(
         session, conflict, data or proposal(candidate), recorded_by=user_id, add_missing_parties=add_missing_parties
@@ -208,7 +211,9 @@ def reject(session: Session, candidates: Sequence[Candidate], *, user_id: int | 
 def mark_duplicate(session: Session, candidate: Candidate, activity_id: int, *, user_id: int | None) -> None:
     """The candidate reports an activity already on the timeline."""
     activity = session.get(Activity, activity_id)
-    if activity is None or (candidate.conflict_id is not None and activity.conflict_id != candidate.conflict_id):
+    if candidate.conflict_id is None:
+        raise FieldError("conflict", "choose the conflict this event belongs to first")
+    if activity is None or activity.conflict_id != candidate.conflict_id:
         raise FieldError("activity", "no such activity in this candidate's conflict")
     _decided(candidate, CandidateStatus.DUPLICATE, user_id)
     candidate.duplicate_of_id = activity_id
@@ -271,16 +276,10 @@ def map_actor(session: Session, key: str, party_id: int) -> int:
     kind, _, value = key.partition(":")
     if kind not in ("name", "code") or not value.strip():
         raise FieldError("actor", "no such actor")
-    party = session.get(Party, party_id)
-    if party is None:
-        raise FieldError("party", "no such party")
-    normalized = value.strip().upper() if kind == "code" else alias_key(value)
-    taken = session.scalars(sa.select(PartyAlias).where(PartyAlias.kind == kind, PartyAlias.key == normalized)).first()
-    if taken is not None and taken.party_id != party_id:
-        raise FieldError("party", f"{value!r} already names another party")
-    if taken is None:
-        shown = _shown_value(session, key) or value
-        saving.create(session, PartyAlias(party_id=party_id, kind=kind, value=shown[:200], key=normalized))
+    try:
+        add_alias(session, party_id, kind, (_shown_value(session, key) or value)[:200])
+    except FieldError as error:
+        raise FieldError("party", str(error)) from None
     return rematch(session, key, party_id)
 
 
@@ -338,25 +337,37 @@ def rematch(session: Session, key: str, party_id: int) -> int:
     return matched
 
 
-def unmatched_actors(session: Session, batch_id: int | None = None, limit: int = 50) -> list[tuple[str, str, int]]:
-    """The actors no party matches in pending candidates: ``(key, how a report names it,
-    candidates)``, the most frequent first."""
-    out: dict[str, list] = {}
+def unmatched_actors(
+    session: Session, batch_id: int | None = None, keys: Sequence[str] | None = None
+) -> list[tuple[str, str, int]]:
+    """The actors no party matches in pending candidates (of a batch, or under ``keys``):
+    ``(key, how reports name it, candidates)``, the most frequent first. A key that covers
+    several names (a country code) shows the first and the last of them, and how many."""
+    out: dict[str, list[Any]] = {}
     for key_column, party_column, text_column in (
         (Candidate.source_key, Candidate.source_party_id, Candidate.source_text),
         (Candidate.target_key, Candidate.target_party_id, Candidate.target_text),
     ):
         stmt = (
-            sa.select(key_column, sa.func.min(text_column), sa.func.count())
+            sa.select(key_column, sa.func.min(text_column), sa.func.max(text_column),
+                      sa.func.count(sa.distinct(text_column)), sa.func.count())
             .where(party_column.is_(None), key_column != "", Candidate.status == CandidateStatus.PENDING)
             .group_by(key_column)
-        )
+        )  # fmt: skip
         if batch_id is not None:
             stmt = stmt.where(Candidate.batch_id == batch_id)
-        for key, text, n in session.execute(stmt):
-            entry = out.setdefault(key, [key, text, 0])
-            entry[2] += n
-    return [(str(k), str(t), int(n)) for k, t, n in sorted(out.values(), key=lambda x: (-x[2], x[0]))[:limit]]
+        if keys is not None:
+            stmt = stmt.where(key_column.in_(list(keys)))
+        for key, first, last, names, n in session.execute(stmt):
+            entry = out.setdefault(key, [key, {first, last}, 0, 0])
+            entry[1] |= {first, last}
+            entry[2] = max(entry[2], int(names))
+            entry[3] += int(n)
+    rows = []
+    for key, texts, names, n in sorted(out.values(), key=lambda x: (-x[3], x[0])):
+        shown = " … ".join(sorted(t for t in texts if t))
+        rows.append((str(key), f"{shown} ({names} names)" if names > 2 else shown, int(n)))
+    return rows
 
 
 def undo(session: Session, batch: EventBatch) -> None:

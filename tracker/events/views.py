@@ -13,7 +13,7 @@ from tracker.activities import prefill
 from tracker.activities.views import _party_choices
 from tracker.auth.access import can, is_safe_next, requires
 from tracker.events import jobs, queue, report, review
-from tracker.events.forms import CandidateForm, ConflictChoiceForm, DecideForm, EventUploadForm, MapActorForm
+from tracker.events.forms import CandidateForm, DecideForm, EventUploadForm, MapActorForm
 from tracker.extensions import db, lock_when_writing
 from tracker.forms.common import ConfirmForm
 from tracker.forms.handling import submit
@@ -157,7 +157,7 @@ def _queue(conflict: Conflict | None) -> str:
     )  # fmt: skip
     map_form = MapActorForm()
     map_form.party.choices = _party_list()
-    unmatched = review.unmatched_actors(db.session, flt.batch_id, limit=10) if conflict is None else []
+    unmatched = review.unmatched_actors(db.session, flt.batch_id) if conflict is None else []
     return render_template(
         "events/queue.html", page=page, flt=flt, conflict=conflict, decide=DecideForm(), map_form=map_form,
         unmatched=unmatched, conflicts=_conflict_choices("")[1:], families=list(queue.FAMILIES),
@@ -215,7 +215,8 @@ def candidate(candidate_id: int) -> str | Response:
     found = _candidate_or_404(candidate_id)
     conflict = found.conflict
     form = CandidateForm()
-    form.set_party_choices(_party_choices(conflict) if conflict else [])
+    form.conflict.choices = _conflict_choices("Choose the conflict…")
+    form.set_party_choices(_party_choices(conflict) if conflict else _all_parties())
     if not form.is_submitted():
         _fill(form, found)
     if form.is_submitted() and not can("edit"):
@@ -226,24 +227,32 @@ def candidate(candidate_id: int) -> str | Response:
         saved.append(review.accept(
             db.session, found, form.parsed, user_id=current_user.id,
             add_missing_parties=form.add_missing_parties.data, recognition=bool(form.recognition.data),
-            third_party=bool(form.third_party.data),
+            third_party=bool(form.third_party.data), conflict_id=form.conflict.data,
         ))  # fmt: skip
-        return _back(url_for("events.queue_conflict", slug=conflict.slug) if conflict else url_for("events.queue_all"))
+        accepted_in = db.session.get(Conflict, saved[0].conflict_id)
+        return _back(
+            url_for("events.queue_conflict", slug=accepted_in.slug) if accepted_in else url_for("events.queue_all")
+        )
 
     if form.is_submitted() and found.status.value != "pending":
         flash(f"Nothing was recorded: this candidate was already decided ({found.status.label.lower()}).", "error")
         return redirect(url_for("events.candidate", candidate_id=candidate_id))
-    if form.is_submitted() and conflict is None:
-        form.form_errors.append("Choose the conflict this event belongs to first.")
-    elif response := submit(form, save, done=lambda: f"Accepted: “{saved[0].title}” is on the timeline."):
+    if response := submit(form, save, done=lambda: f"Accepted: “{saved[0].title}” is on the timeline."):
         return response
-    choose = ConflictChoiceForm(formdata=None, conflict=found.conflict_id)
-    choose.conflict.choices = _conflict_choices("No conflict")
+    unmatched_keys = [key for key, party in ((found.source_key, found.source_party_id),
+                                             (found.target_key, found.target_party_id)) if key and party is None]  # fmt: skip
+    map_form = MapActorForm()
+    map_form.party.choices = _party_list()
     return render_template(
-        "events/candidate.html", c=found, form=form, confirm=ConfirmForm(), choose=choose,
+        "events/candidate.html", c=found, form=form, confirm=ConfirmForm(), map_form=map_form,
+        unmatched=review.unmatched_actors(db.session, keys=unmatched_keys) if unmatched_keys else [],
         suggestions=review.suggestions(db.session, found), proposals=review.proposals_of(found),
         back=_back(""),
     )  # fmt: skip
+
+
+def _all_parties() -> list[tuple[int, str]]:
+    return [(pid, name) for pid, name in _party_list() if pid != ""]  # type: ignore[misc]
 
 
 def _fill(form: CandidateForm, found: Candidate) -> None:
@@ -317,21 +326,3 @@ def duplicate(candidate_id: int, activity_id: int) -> Response:
 @requires("edit")
 def reopen(candidate_id: int) -> Response:
     return _decision(candidate_id, lambda c: review.reopen(db.session, c), "Back in the queue, pending.")
-
-
-@bp.post("/events/candidates/<int:candidate_id>/conflict")
-@requires("edit")
-def move(candidate_id: int) -> Response:
-    found = _candidate_or_404(candidate_id)
-    form = ConflictChoiceForm()
-    form.conflict.choices = _conflict_choices("No conflict")
-    if not form.validate_on_submit():
-        flash("Choose a conflict from the list.", "error")
-        return redirect(url_for("events.candidate", candidate_id=candidate_id))
-    try:
-        review.set_conflict(db.session, found, form.conflict.data)
-        db.session.commit()
-    except RuleError as error:
-        db.session.rollback()
-        flash(f"Not moved: {error}.", "error")
-    return redirect(url_for("events.candidate", candidate_id=candidate_id, next=_back("") or None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 from wtforms.validators import DataRequired
 
@@ -59,3 +60,12 @@ class RecognitionForm(InputForm):
 
     def validate_source_url(self, field) -> None:
         rule(rules.url)(self, field)
+
+
+class AliasForm(FlaskForm):
+    """Another name, or a country or actor code, by which event data names the party."""
+
+    kind = SelectField("Kind", choices=[("name", "Name"), ("code", "Code (ISO 3166, CAMEO)")], default="name")
+    value = text_field("Alias", "alias", required=True, description="A name in any case (Russian Federation), or a "
+                       "code (RUS, RUSGOV).")  # fmt: skip
+    submit = SubmitField("Add alias")

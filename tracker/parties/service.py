@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from tracker import rules, saving
 from tracker.inputs.records import PartyInput, RecognitionInput
-from tracker.models import ActivityParty, Participation, Party, Recognition
+from tracker.models import ActivityParty, Participation, Party, PartyAlias, Recognition
+from tracker.models.party import ALIAS_KINDS, alias_key
 from tracker.vocab import PartyKind
 
 
@@ -102,3 +104,42 @@ def update_recognition(
 
 def delete_recognition(session: Session, recognition: Recognition) -> None:
     saving.delete(session, recognition)
+
+
+def add_alias(session: Session, party_id: int, kind: str, value: object) -> PartyAlias:
+    """Another name (any case) or a country or actor code (ISO 3166, CAMEO) by which event
+    data names the party; each names one party only."""
+    if session.get(Party, party_id) is None:
+        raise rules.FieldError("party", "no such party")
+    if kind not in ALIAS_KINDS:
+        raise rules.FieldError("kind", f"{str(kind)[:20]!r} is neither a name nor a code")
+    try:
+        text = rules.text(value, "alias", required=True)
+    except rules.FieldError:
+        raise
+    except rules.RuleError as error:
+        raise rules.FieldError("value", str(error)) from None
+    if kind == "code":
+        text = text.upper()
+        if not re.fullmatch(r"[A-Z0-9]{2,12}", text):
+            raise rules.FieldError("value", "a code is 2 to 12 letters or digits (ISO 3166: GEO; CAMEO: RUSGOV)")
+    key = text if kind == "code" else alias_key(text)
+    if kind == "code":
+        owner_id = session.scalar(
+            sa.select(Party.id).where(sa.func.upper(Party.country_code) == text, Party.id != party_id).limit(1)
+        )
+        if owner_id is not None:
+            owner = session.get(Party, owner_id)
+            assert owner is not None
+            raise rules.FieldError("value", f"{text} is the country code of {owner.name}")
+    taken = session.scalars(sa.select(PartyAlias).where(PartyAlias.kind == kind, PartyAlias.key == key)).first()
+    if taken is not None:
+        if taken.party_id == party_id:
+            return taken
+        owner = session.get(Party, taken.party_id)
+        raise rules.FieldError("value", f"{text!r} already names {owner.name if owner else 'another party'}")
+    return saving.create(session, PartyAlias(party_id=party_id, kind=kind, value=text, key=key))
+
+
+def delete_alias(session: Session, alias: PartyAlias) -> None:
+    saving.delete(session, alias)

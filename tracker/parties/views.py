@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -11,10 +12,10 @@ from tracker.auth.access import requires
 from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
 from tracker.forms.handling import confirm_delete, submit
-from tracker.models import Party, Recognition
+from tracker.models import Party, PartyAlias, Recognition
 from tracker.pagination import paginate
 from tracker.parties import queries, service
-from tracker.parties.forms import PartyForm, RecognitionForm
+from tracker.parties.forms import AliasForm, PartyForm, RecognitionForm
 from tracker.rules import RuleError, as_sentence
 from tracker.vocab import RECOGNIZABLE_KINDS, RECOGNIZER_KINDS, PartyKind
 
@@ -47,7 +48,11 @@ def index() -> str:
 @requires("read")
 def detail(party_id: int) -> str:
     """A party: kind, standing, recognitions, roles across conflicts, activities."""
-    party = party_or_404(party_id)
+    return _detail(party_or_404(party_id), AliasForm(formdata=None))
+
+
+def _detail(party: Party, alias_form: AliasForm) -> str:
+    party_id = party.id
     recognitions = db.session.scalars(queries.recognitions_of(party_id)).all()
     page = paginate(
         db.session,
@@ -63,7 +68,43 @@ def detail(party_id: int) -> str:
         received=[r for r in recognitions if r.recognized_id == party_id],
         roles=db.session.scalars(queries.roles_of(party_id)).all(),
         page=page,
+        aliases=db.session.scalars(
+            sa.select(PartyAlias).where(PartyAlias.party_id == party_id).order_by(PartyAlias.kind, PartyAlias.key)
+        ).all(),
+        alias_form=alias_form,
     )
+
+
+@bp.post("/<int:party_id>/aliases")
+@requires("edit")
+def add_alias(party_id: int) -> str | Response:
+    """Add an alias; a refused one comes back beside its field, as typed."""
+    party = party_or_404(party_id)
+    form = AliasForm()
+
+    def save() -> str:
+        service.add_alias(db.session, party_id, form.kind.data, form.value.data)
+        return url_for("parties.detail", party_id=party_id, _anchor="aliases")
+
+    return submit(form, save, done="Alias added.") or _detail(party, form)
+
+
+@bp.route("/<int:party_id>/aliases/<int:alias_id>/delete", methods=["GET", "POST"])
+@requires("edit")
+def delete_alias(party_id: int, alias_id: int) -> Response | tuple[str, int]:
+    alias = db.session.get(PartyAlias, alias_id)
+    if alias is None or alias.party_id != party_id:
+        abort(404, description="No such alias.")
+
+    def remove() -> str:
+        service.delete_alias(db.session, alias)
+        return url_for("parties.detail", party_id=party_id, _anchor="aliases")
+
+    return confirm_delete(
+        f"the alias “{alias.value}” ({alias.kind})", remove,
+        cancel_url=url_for("parties.detail", party_id=party_id, _anchor="aliases"),
+        dependents={},
+    )  # fmt: skip
 
 
 @bp.route("/new", methods=["GET", "POST"])

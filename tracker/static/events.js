@@ -1,6 +1,7 @@
 // The event intake's pages. A batch being read: follow its progress, and show the report
 // when it is done. The review queue: keys to move (j/k), select (x), open (o), and accept (A)
-// or reject (R) the selected candidates.
+// or reject (R) the selected candidates (each asks first). Keys typed in a text field, a list or
+// a button are theirs, not the queue's.
 (() => {
   const status = document.querySelector("[data-batch-status]");
   if (status) {
@@ -46,8 +47,16 @@
       button.click();
     }
   };
+  queue.addEventListener("click", (event) => {
+    const row = event.target.closest(".js-candidate");
+    if (row) {
+      current = rows.indexOf(row);
+      rows.forEach((r, i) => r.classList.toggle("table-active", i === current));
+    }
+  });
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("input, select, textarea")) {
+    const typing = event.target.closest("input:not([type=checkbox]), select, textarea, button, a");
+    if (event.ctrlKey || event.metaKey || event.altKey || typing) {
       return;
     }
     const row = rows[current];
@@ -60,7 +69,7 @@
       if (box) {
         box.checked = !box.checked;
       }
-    } else if ((event.key === "o" || event.key === "Enter") && row) {
+    } else if (event.key === "o" && row) {
       row.querySelector(".js-open").click();
     } else if (event.key === "A") {
       press(".js-accept");
