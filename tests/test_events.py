@@ -177,9 +177,9 @@ def test_mapping_an_actor_matches_every_pending_candidate_naming_it(runner, sess
     _import(runner, ICEWS)
     unmatched = {key: n for key, _shown, n in review.unmatched_actors(session)}
     assert "name:russian federation" in unmatched
-    matched = review.map_actor(session, "name:russian federation", georgia["russia"].id)
+    matched, alias_text = review.map_actor(session, "name:russian federation", georgia["russia"].id)
     session.commit()
-    assert matched >= 1
+    assert matched >= 1 and alias_text == "Russian Federation"  # as the feed spells it
     lavrov = _candidates(session, cameo_code="036")[0]
     assert lavrov.source_party_id == georgia["russia"].id and lavrov.conflict_id == georgia["war"].id
     alias = session.scalars(sa.select(PartyAlias)).one()
@@ -274,6 +274,7 @@ def test_the_review_flow_through_the_pages(client, session, users, georgia) -> N
 
     page = client.get(f"/events/candidates/{visit.id}").get_data(as_text=True)
     assert "ICEWS event 926685, story 28235808, sentence 1, Agence France-Presse" in page
+    assert f'<option selected value="{georgia["war"].id}">Russo-Georgian War' in page  # the matched conflict
     form = {
         "conflict": str(georgia["war"].id), "date": "2008-08-05", "type": "visit", "cameo_code": "", "track": "1", "scope": "bilateral",
         "official_level": "senior_official", "form": "formal_meeting", "purpose": "relationship",
@@ -512,6 +513,10 @@ def test_analysts_keep_a_partys_aliases_on_its_page(client, session, users, geor
     assert len(session.scalars(sa.select(PartyAlias)).all()) == 1
     stolen = client.post(f"/parties/{georgia['abkhazia'].id}/aliases", data={"kind": "code", "value": "GEO"})
     assert "GEO is the country code of Georgia" in stolen.get_data(as_text=True)
+    named = client.post(f"/parties/{georgia['abkhazia'].id}/aliases", data={"kind": "name", "value": "GEORGIA"})
+    assert "“GEORGIA” is the name of the party Georgia" in named.get_data(as_text=True)
+    again = client.post(f"/parties/{russia}/aliases", data={"kind": "name", "value": "russian federation"})
+    assert "“Russian Federation” is already an alias of this party" in again.get_data(as_text=True)
 
 
 def test_rebels_ngos_and_citizens_are_never_their_countrys_state(runner, session, georgia, tmp_path) -> None:

@@ -170,7 +170,8 @@ def recognize(head: str, asked: str | None = None) -> str:
             raise FormatError("the file is empty")
         else:
             raise FormatError(
-                f"the format is not recognized: the first line has {len(fields)} tab-separated fields. "
+                f"the format is not recognized: the first line has {len(fields)} tab-separated "
+                f"field{'s' if len(fields) != 1 else ''}. "
                 "An ICEWS file starts with the header “Event ID, Event Date, …”; GDELT 1.0 lines have 57 or 58 "
                 "fields and GDELT 2.0 lines 61; PLOVER is a JSON array or one JSON record a line",
                 1,

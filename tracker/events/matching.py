@@ -73,10 +73,11 @@ class ActorIndex:
             if country:
                 self.codes.setdefault(country.upper(), pid)
         for pid, alias_kind, key in session.execute(sa.select(PartyAlias.party_id, PartyAlias.kind, PartyAlias.key)):
+            # A party's own name and code come first: an alias never takes them over.
             if alias_kind == "name":
-                self.names[key] = pid
+                self.names.setdefault(key, pid)
             else:
-                self.codes[key.upper()] = pid
+                self.codes.setdefault(key.upper(), pid)
 
     def match(self, actor: Actor) -> int | None:
         for kind, value in lookup_keys(actor):

@@ -269,18 +269,18 @@ def set_conflict(session: Session, candidate: Candidate, conflict_id: int | None
     session.flush()
 
 
-def map_actor(session: Session, key: str, party_id: int) -> int:
+def map_actor(session: Session, key: str, party_id: int) -> tuple[int, str]:
     """Remember that the actor listed under ``key`` (``name:…`` or ``code:…``) is the party:
     an alias of the party (audited), and every pending candidate naming it matched again.
-    Returns how many candidates it matched."""
+    Returns how many candidates it matched, and the alias as written."""
     kind, _, value = key.partition(":")
     if kind not in ("name", "code") or not value.strip():
         raise FieldError("actor", "no such actor")
     try:
-        add_alias(session, party_id, kind, (_shown_value(session, key) or value)[:200])
+        alias = add_alias(session, party_id, kind, (_shown_value(session, key) or value)[:200], again_ok=True)
     except FieldError as error:
         raise FieldError("party", str(error)) from None
-    return rematch(session, key, party_id)
+    return rematch(session, key, party_id), alias.value
 
 
 def _shown_value(session: Session, key: str) -> str | None:

@@ -114,7 +114,7 @@ def undo(batch_id: int) -> Response:
     b = _batch_or_404(batch_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The form expired; try again.")
-    name = b.filename
+    name, failed = b.filename, b.status == "failed"
     try:
         review.undo(db.session, b)
         db.session.commit()
@@ -122,7 +122,8 @@ def undo(batch_id: int) -> Response:
         db.session.rollback()
         flash(f"Not undone: {error}.", "error")
         return redirect(url_for("events.batch", batch_id=batch_id))
-    flash(f"Batch {batch_id} ({name}) undone: its candidates are gone.", "success")
+    flash(f"Batch {batch_id} ({name}) removed." if failed else f"Batch {batch_id} ({name}) undone: its candidates are gone.",
+          "success")  # fmt: skip
     return redirect(url_for("events.batches"))
 
 
@@ -136,14 +137,14 @@ def map_actor() -> Response:
         flash("Choose the party this actor is.", "error")
         return redirect(back)
     try:
-        matched = review.map_actor(db.session, form.key.data or "", form.party.data)
+        matched, alias = review.map_actor(db.session, form.key.data or "", form.party.data)
         db.session.commit()
     except RuleError as error:
         db.session.rollback()
         flash(f"Not mapped: {error}.", "error")
         return redirect(back)
     party = db.session.get(Party, form.party.data)
-    flash(f"“{(form.key.data or '').partition(':')[2]}” is now an alias of {party.name if party else 'the party'}: "
+    flash(f"“{alias}” is now an alias of {party.name if party else 'the party'}: "
           f"{matched} actor{'s' if matched != 1 else ''} of pending candidates matched.", "success")  # fmt: skip
     return redirect(back)
 
@@ -257,6 +258,7 @@ def _all_parties() -> list[tuple[int, str]]:
 
 def _fill(form: CandidateForm, found: Candidate) -> None:
     """The form starts as the candidate's proposal."""
+    form.conflict.data = found.conflict_id
     form.date.data = found.date.isoformat()
     if found.type is not None:
         form.type.data = found.type.value

@@ -106,9 +106,10 @@ def delete_recognition(session: Session, recognition: Recognition) -> None:
     saving.delete(session, recognition)
 
 
-def add_alias(session: Session, party_id: int, kind: str, value: object) -> PartyAlias:
+def add_alias(session: Session, party_id: int, kind: str, value: object, *, again_ok: bool = False) -> PartyAlias:
     """Another name (any case) or a country or actor code (ISO 3166, CAMEO) by which event
-    data names the party; each names one party only."""
+    data names the party; each names one party only, and never another party's own name or
+    country code. An alias the party has already is refused (``again_ok``: returned)."""
     if session.get(Party, party_id) is None:
         raise rules.FieldError("party", "no such party")
     if kind not in ALIAS_KINDS:
@@ -132,10 +133,21 @@ def add_alias(session: Session, party_id: int, kind: str, value: object) -> Part
             owner = session.get(Party, owner_id)
             assert owner is not None
             raise rules.FieldError("value", f"{text} is the country code of {owner.name}")
+    if kind == "name":
+        for other_name, full_name in session.execute(
+            sa.select(Party.name, Party.full_name).where(
+                sa.or_(sa.func.lower(Party.name) == text.lower(), sa.func.lower(Party.full_name) == text.lower()),
+                Party.id != party_id,
+            )
+        ):
+            if alias_key(other_name) == key or (full_name and alias_key(full_name) == key):
+                raise rules.FieldError("value", f"“{text}” is the name of the party {other_name}")
     taken = session.scalars(sa.select(PartyAlias).where(PartyAlias.kind == kind, PartyAlias.key == key)).first()
     if taken is not None:
         if taken.party_id == party_id:
-            return taken
+            if again_ok:
+                return taken
+            raise rules.FieldError("value", f"“{taken.value}” is already an alias of this party")
         owner = session.get(Party, taken.party_id)
         raise rules.FieldError("value", f"{text!r} already names {owner.name if owner else 'another party'}")
     return saving.create(session, PartyAlias(party_id=party_id, kind=kind, value=text, key=key))

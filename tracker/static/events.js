@@ -47,6 +47,11 @@
       button.click();
     }
   };
+  queue.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("input[type=checkbox]")) {
+      event.preventDefault(); // Enter on a box would send the form with its first button: Accept
+    }
+  });
   queue.addEventListener("click", (event) => {
     const row = event.target.closest(".js-candidate");
     if (row) {
@@ -55,7 +60,7 @@
     }
   });
   document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest("input:not([type=checkbox]), select, textarea, button, a");
+    const typing = event.target.closest("input:not([type=checkbox]), select, textarea");
     if (event.ctrlKey || event.metaKey || event.altKey || typing) {
       return;
     }

@@ -3,8 +3,30 @@
 // is the page's own), a file over the limit is said beside the field.
 document.querySelectorAll("form.upload-form").forEach((form) => {
   const bar = form.querySelector("progress.upload-progress");
+  const file = form.querySelector("input[type=file]");
+  const limit = Number(form.dataset.limitMb || 0) * 1024 * 1024;
+  const tooLarge = () => {
+    file.classList.add("is-invalid");
+    let note = form.querySelector(".js-too-large");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "invalid-feedback d-block js-too-large";
+      file.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = `This file is larger than the ${form.dataset.limitMb} MB limit.`;
+  };
+  if (file) {
+    file.addEventListener("change", () => {
+      file.classList.remove("is-invalid");
+      form.querySelector(".js-too-large")?.remove();
+    });
+  }
   form.addEventListener("submit", (event) => {
-    const file = form.querySelector("input[type=file]");
+    if (file && file.files.length && limit && file.files[0].size > limit) {
+      event.preventDefault(); // said before sending it, rather than after
+      tooLarge();
+      return;
+    }
     if (!bar || !file || !file.files.length || file.files[0].size < 512 * 1024) return;
     event.preventDefault();
     const target = new URL(form.action || window.location.href, window.location.href).href;
@@ -18,14 +40,7 @@ document.querySelectorAll("form.upload-form").forEach((form) => {
     request.addEventListener("load", () => {
       if (request.status === 413) {
         bar.hidden = true;
-        file.classList.add("is-invalid");
-        let note = form.querySelector(".js-too-large");
-        if (!note) {
-          note = document.createElement("div");
-          note.className = "invalid-feedback d-block js-too-large";
-          file.insertAdjacentElement("afterend", note);
-        }
-        note.textContent = `This file is larger than the ${form.dataset.limitMb || "upload"} MB limit.`;
+        tooLarge();
         return;
       }
       if (request.responseURL && request.responseURL !== target) {
