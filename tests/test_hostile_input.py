@@ -75,7 +75,8 @@ QUERY_NAMES: tuple[str, ...] = (
     "page", "cursor", "limit", "q", "order", "sort", "view", "from", "to", "since", "until", "as_of", "month",
     "years", "type", "track", "scope", "level", "form", "purpose", "effect", "incentive", "party", "conflict",
     "region", "phase", "kind", "status", "user", "record_type", "action", "recognizer", "recognized", "link",
-    "citation", "bom", "next", "columns", "group", "role", "capacity", "per_page",
+    "citation", "bom", "next", "columns", "group", "role", "capacity", "per_page", "after", "before", "family",
+    "actor", "min", "max", "batch",
     # names the routes' paths and url_for use themselves
     "slug", "name", "activity_id", "party_id", "_anchor", "_external", "_scheme", "_method",
 )  # fmt: skip

@@ -90,7 +90,24 @@ def test_timeline_is_paginated_with_links_that_keep_the_page(client, auth, app_c
     try:
         first = client.get("/conflicts/long").get_data(as_text=True)
         assert "Round 1" in first and "Round 4" not in first
-        assert "Page 1 of 3" in first and 'href="/conflicts/long?page=2#timeline-heading"' in first
+        assert "Page 1 of 3" in first and 'href="/conflicts/long?page=2&amp;after=' in first
+        # Next from where each page ends, then Previous from where each begins: every round once.
+        seen, html, url = [], first, None
+        for _ in range(3):
+            seen += re.findall(r">(Round \d)<", html)
+            url = re.search(r'href="([^"]+)#timeline-heading" rel="next"', html).group(1).replace("&amp;", "&")
+            if 'class="page-item disabled">\n      <a class="page-link" href="' + url.replace("&", "&amp;") in html:
+                break
+            html = client.get(url).get_data(as_text=True)
+        assert seen == [f"Round {d}" for d in range(1, 8)] and "Page 3 of 3" in html
+        back = re.search(r'href="([^"]+)#timeline-heading" rel="prev"', html).group(1).replace("&amp;", "&")
+        middle = client.get(back).get_data(as_text=True)
+        assert "Page 2 of 3" in middle and re.findall(r">(Round \d)<", middle) == ["Round 4", "Round 5", "Round 6"]
+        newest = client.get("/conflicts/long?order=newest").get_data(as_text=True)
+        nxt = re.search(r'href="([^"]+)#timeline-heading" rel="next"', newest).group(1).replace("&amp;", "&")
+        assert re.findall(r">(Round \d)<", client.get(nxt).get_data(as_text=True)) == ["Round 4", "Round 3", "Round 2"]
+        stale = client.get("/conflicts/long?page=2&after=not-a-cursor").get_data(as_text=True)
+        assert "That page link no longer leads anywhere" in stale and "Round 1" in stale
         last = client.get("/conflicts/long?page=3").get_data(as_text=True)
         assert "Round 7" in last and "Round 6" not in last
         beyond = client.get("/conflicts/long?page=99")

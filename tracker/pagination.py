@@ -6,7 +6,11 @@ the cap the total reads "10,000+" and the pages go on as long as there are rows.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
+from datetime import date
 from math import ceil
 from typing import Any, Generic, TypeVar
 
@@ -28,6 +32,10 @@ class Page(Generic[T]):
     capped: bool = False
     #: (capped) Whether a row follows this page.
     more: bool = False
+    #: Keyset pages: the cursors of the pages before and after this one (``None``: none there).
+    keyset: bool = False
+    cursor_prev: str | None = None
+    cursor_next: str | None = None
 
     @property
     def pages(self) -> int:
@@ -41,16 +49,89 @@ class Page(Generic[T]):
 
     @property
     def has_prev(self) -> bool:
-        return self.number > 1
+        return self.cursor_prev is not None if self.keyset else self.number > 1
 
     @property
     def has_next(self) -> bool:
+        if self.keyset:
+            return self.cursor_next is not None
         return self.more if self.capped else self.number < self.pages
 
     @property
     def first_index(self) -> int:
         """1-based position of the first item shown (0 when empty)."""
         return (self.number - 1) * self.per_page + 1 if self.items else 0
+
+
+def encode_cursor(day: date, row_id: int) -> str:
+    """A position in a list sorted by (date, id), for a link: opaque, short, URL-safe."""
+    return base64.urlsafe_b64encode(json.dumps([day.isoformat(), row_id]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> tuple[date, int]:
+    """The position a cursor names; ``ValueError`` for one this app did not make."""
+    from tracker import rules
+
+    try:
+        day, row_id = json.loads(base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4)))
+        return date.fromisoformat(day), rules.record_id(row_id)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, rules.RuleError, UnicodeError):
+        raise ValueError("not a cursor") from None
+
+
+def _count(session: Session, stmt: sa.Select[Any], cap: int | None) -> tuple[int, bool]:
+    counted = stmt.order_by(None)
+    if cap is not None:  # only the rows' existence: no column to read, at most cap + 1 of them
+        counted = counted.with_only_columns(sa.literal(1), maintain_column_froms=True).limit(cap + 1)
+    total = session.scalar(sa.select(sa.func.count()).select_from(counted.subquery())) or 0
+    capped = cap is not None and total > cap
+    return (cap if capped and cap is not None else total), capped
+
+
+def keyset(
+    session: Session,
+    stmt: sa.Select[Any],
+    key: tuple[Any, Any],
+    *,
+    descending: bool,
+    number: int,
+    per_page: int,
+    after: tuple[date, int] | None = None,
+    before: tuple[date, int] | None = None,
+    total: int | None = None,
+    cap: int | None = None,
+) -> Page[Any]:
+    """The page of ``stmt`` (unordered) that follows ``after`` or precedes ``before`` in the
+    order of ``key`` (a date column and the id): a walk along the index from the cursor, as
+    fast deep in the list as on its first page, and stable while rows are added. ``number``
+    is the page's number as the links count it (shown, not used to find the rows)."""
+    capped = False
+    if total is None:
+        total, capped = _count(session, stmt, cap)
+    column = sa.tuple_(*key)
+    forward = [k.desc() for k in key] if descending else list(key)
+    backward = list(key) if descending else [k.desc() for k in key]
+    if before is not None:
+        rows = list(
+            session.scalars(
+                stmt.where(column > before if descending else column < before).order_by(*backward).limit(per_page + 1)
+            )
+        )
+        earlier = len(rows) > per_page
+        items = list(reversed(rows[:per_page]))
+        later = True
+    else:
+        if after is not None:
+            stmt = stmt.where(column < after if descending else column > after)
+        rows = list(session.scalars(stmt.order_by(*forward).limit(per_page + 1)))
+        items, later, earlier = rows[:per_page], len(rows) > per_page, after is not None
+    number = max(1, min(number, 10**9 // per_page)) if earlier else 1
+    day, ident = key[0].key, key[1].key
+    return Page(
+        items=items, number=number, per_page=per_page, total=total, capped=capped, more=later, keyset=True,
+        cursor_prev=encode_cursor(getattr(items[0], day), getattr(items[0], ident)) if earlier and items else None,
+        cursor_next=encode_cursor(getattr(items[-1], day), getattr(items[-1], ident)) if later and items else None,
+    )  # fmt: skip
 
 
 def paginate(
@@ -66,11 +147,7 @@ def paginate(
     unless ``total`` is given; with ``cap``, counting stops past ``cap`` rows."""
     capped = False
     if total is None:
-        counted = stmt.order_by(None)
-        if cap is not None:  # only the rows' existence: no column to read, at most cap + 1 of them
-            counted = counted.with_only_columns(sa.literal(1), maintain_column_froms=True).limit(cap + 1)
-        total = session.scalar(sa.select(sa.func.count()).select_from(counted.subquery())) or 0
-        capped = cap is not None and total > cap
+        total, capped = _count(session, stmt, cap)
     if capped and cap is not None:  # beyond the count: as many pages as there are rows
         number = max(1, min(number, 10**9 // per_page))
         rows = list(session.scalars(stmt.limit(per_page + 1).offset((number - 1) * per_page)))

@@ -12,6 +12,9 @@ from werkzeug.routing import IntegerConverter
 from tracker import cameo, vocab
 from tracker.rules import MAX_ID, format_partial_date
 
+#: The query arguments that say where in a list a page is (a number, or a keyset cursor).
+POSITION = ("page", "after", "before")
+
 
 def query_args(*, keep_page: bool = True) -> dict[str, list[str]]:
     """The current request's query arguments as a link may carry them on: never a name that
@@ -20,7 +23,7 @@ def query_args(*, keep_page: bool = True) -> dict[str, list[str]]:
     return {
         k: v
         for k, v in request.args.to_dict(flat=False).items()
-        if not k.startswith("_") and k not in taken and (keep_page or k != "page")
+        if not k.startswith("_") and k not in taken and (keep_page or k not in POSITION)
     }
 
 
@@ -35,8 +38,9 @@ def url_with(**changes: Any) -> str:
 
 
 def link_with_filters(endpoint: str, **values: Any) -> str:
-    """A link to ``endpoint`` (with ``values``) carrying the current page's query arguments."""
-    return url_for(endpoint, **{**query_args(), **values})
+    """A link to ``endpoint`` (with ``values``) carrying the current page's query arguments
+    (its filters; not its place in a list)."""
+    return url_for(endpoint, **{**query_args(keep_page=False), **values})
 
 
 def url_without(name: str, value: str | None = None, anchor: str | None = None) -> str:

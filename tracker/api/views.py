@@ -7,9 +7,6 @@ back in ``If-Match``.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import date
 from typing import Any
 
@@ -33,6 +30,7 @@ from tracker.extensions import db
 from tracker.inputs.activity import FIELDS, ActivityInput
 from tracker.inputs.base import Invalid
 from tracker.models import Activity, Conflict, Party
+from tracker.pagination import decode_cursor, encode_cursor
 from tracker.rules import FieldError, RuleError
 from tracker.saving import StaleEdit
 from tracker.views import query_args
@@ -194,14 +192,9 @@ def _cursor(text: str | None) -> tuple[date, int] | None:
     if not text:
         return None
     try:
-        day, activity_id = json.loads(base64.urlsafe_b64decode(text.encode() + b"=" * (-len(text) % 4)))
-        return date.fromisoformat(day), rules.record_id(activity_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        return decode_cursor(text)
+    except ValueError:
         raise ApiError(400, "bad_cursor", "The cursor is not one this API gave; start again without it.") from None
-
-
-def _encode(day: date, activity_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([day.isoformat(), activity_id]).encode()).decode().rstrip("=")
 
 
 @bp.get("/conflicts/<slug>/activities")
@@ -229,7 +222,7 @@ def timeline(slug: str) -> Response:
     body: dict[str, Any] = {"items": _records(found.id, [row.id for row in page]), "next": None}
     response = jsonify(body)
     if more:
-        cursor = _encode(page[-1].date, page[-1].id)
+        cursor = encode_cursor(page[-1].date, page[-1].id)
         args: dict[str, Any] = query_args() | {"cursor": [cursor]}
         link = url_for("api.timeline", slug=slug, _external=True, **args)
         body["next"] = cursor

@@ -7,6 +7,7 @@ the CSV exports and the JSON API.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -72,10 +73,12 @@ def conflict_page(slug: str) -> sa.Select:
     )
 
 
-def timeline(conflict_id: int, *, newest_first: bool = False) -> sa.Select:
-    """A conflict's activities, oldest first (or newest first), with their parties and
-    sources loaded."""
-    order = (Activity.date.desc(), Activity.id.desc()) if newest_first else (Activity.date, Activity.id)
+def timeline(conflict_id: int, *, newest_first: bool = False, ordered: bool = True) -> sa.Select:
+    """A conflict's activities, oldest first (or newest first; or unordered, for a keyset
+    page to order), with their parties and sources loaded."""
+    order: tuple[Any, ...] = (
+        (Activity.date.desc(), Activity.id.desc()) if newest_first else (Activity.date, Activity.id)
+    )
     return (
         sa.select(Activity)
         .where(Activity.conflict_id == conflict_id)
@@ -83,7 +86,7 @@ def timeline(conflict_id: int, *, newest_first: bool = False) -> sa.Select:
             selectinload(Activity.parties).selectinload(ActivityParty.party),
             selectinload(Activity.sources),
         )
-        .order_by(*order)
+        .order_by(*(order if ordered else ()))
     )
 
 

@@ -14,7 +14,8 @@ from tracker.conflicts.matrix import build as build_matrix
 from tracker.conflicts.queries import group_by_role
 from tracker.extensions import db
 from tracker.lookups import conflict_or_404
-from tracker.pagination import paginate
+from tracker.models import Activity
+from tracker.pagination import Page, decode_cursor, keyset, paginate
 from tracker.parties.queries import recognitions_among
 from tracker.rules import RuleError, partial_date, period_end
 
@@ -41,6 +42,28 @@ def _as_of(errors: list[str], conflict_end: date | None) -> date:
     return default
 
 
+def _timeline_page(conflict_id: int, activity_filter: ActivityFilter, newest_first: bool, errors: list[str]) -> Page:
+    """The timeline's page: after or before a cursor (the pager's links: as fast deep in a
+    long timeline as at its start), or, for a page number typed without one, counted off."""
+    total = None if activity_filter.active else db.session.scalar(queries.activity_count(conflict_id))
+    size, cap = current_app.config["PAGE_SIZE"], current_app.config["COUNT_CAP"]
+    number = request.args.get("page", 1, type=int)
+    after, before = request.args.get("after"), request.args.get("before")
+    if not (after or before) and "page" in request.args:  # a page typed, or an older link
+        stmt = activity_filter.apply(queries.timeline(conflict_id, newest_first=newest_first))
+        return paginate(db.session, stmt, number, size, total=total, cap=cap)
+    try:
+        cursors = {name: decode_cursor(text) for name, text in (("after", after), ("before", before)) if text}
+    except ValueError:
+        errors.append("That page link no longer leads anywhere; here is the first page.")
+        cursors, number = {}, 1
+    return keyset(
+        db.session, activity_filter.apply(queries.timeline(conflict_id, ordered=False)),
+        (Activity.date, Activity.id), descending=newest_first, number=number, per_page=size, total=total, cap=cap,
+        **cursors,
+    )  # fmt: skip
+
+
 @bp.get("/conflicts/<slug>")
 @requires("read")
 def detail(slug: str) -> str:
@@ -49,16 +72,9 @@ def detail(slug: str) -> str:
     conflict = conflict_or_404(slug, page=True)
     activity_filter = ActivityFilter.from_args(request.args, db.session)
     newest_first = request.args.get("order") == "newest"
-    page = paginate(
-        db.session,
-        activity_filter.apply(queries.timeline(conflict.id, newest_first=newest_first)),
-        request.args.get("page", 1, type=int),
-        current_app.config["PAGE_SIZE"],
-        total=None if activity_filter.active else db.session.scalar(queries.activity_count(conflict.id)),
-        cap=current_app.config["COUNT_CAP"],
-    )
-    parties = [p.party for p in conflict.participations]
     errors = list(activity_filter.errors)
+    page = _timeline_page(conflict.id, activity_filter, newest_first, errors)
+    parties = [p.party for p in conflict.participations]
     matrix = build_matrix(
         parties,
         db.session.scalars(recognitions_among([p.id for p in parties])).all(),
