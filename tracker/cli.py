@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tracker import extensions
+from tracker.events.formats import ASKED
 from tracker.extensions import db
 from tracker.inputs.records import UserInput
 from tracker.models import Conflict, User
@@ -276,7 +277,7 @@ def backup_command(target: Path) -> None:
 @click.command("import-events")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "asked", type=click.Choice(["icews", "gdelt", "plover"]), default=None,
+    "--format", "asked", type=click.Choice(ASKED), default=None,
     help="The file's format (default: recognized from the file).",
 )  # fmt: skip
 @click.option("--conflict", "slug", default=None, help="Slug of the conflict every event belongs to (default: "

@@ -15,7 +15,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import IO, Any
@@ -26,7 +26,7 @@ from tracker.cameo import plover_code
 FORMATS = {"icews": "icews", "gdelt1": "gdelt", "gdelt2": "gdelt", "plover": "plover"}
 FORMAT_LABELS = {"icews": "ICEWS event file", "gdelt1": "GDELT 1.0 events", "gdelt2": "GDELT 2.0 events",
                  "plover": "PLOVER/POLECAT JSON"}  # fmt: skip
-#: What ``--format`` accepts: a dataset (the version is read from the file) or a format.
+#: What ``--format`` accepts: a dataset (the version is read from the file).
 ASKED = ("icews", "gdelt", "plover")
 
 ICEWS_COLUMNS = ("Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
@@ -102,7 +102,6 @@ class SourceEvent:
     url: str = ""
     text: str = ""
     plover_event: str | None = None
-    plover_mode: str = ""
 
 
 @dataclass
@@ -113,7 +112,6 @@ class Stream:
     encoding: str = "utf-8"
     lines: int = 0
     latin1_lines: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def _opened(raw: IO[bytes]) -> IO[bytes]:
@@ -208,30 +206,25 @@ def _value(text: str) -> str:
 
 
 def _day(text: str, column: str, line: int, compact: bool = False) -> date | Problem:
+    """A date as GDELT writes it (``YYYYMMDD``, ``compact``) or as ICEWS and PLOVER do
+    (``YYYY-MM-DD``, a time after it allowed)."""
     text = text.strip()
-    if not compact and len(text) == 10:  # the usual case, quickly
-        try:
-            return _iso_day(text)
-        except ValueError:
-            pass
     try:
         if compact:
-            if len(text) != 8 or not text.isascii() or not text.isdigit():
-                raise ValueError
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        return date.fromisoformat(text[:10]) if len(text) >= 10 and text[4] == "-" else _bad_date()
+            if len(text) == 8 and text.isascii() and text.isdigit():
+                return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        elif len(text) >= 10 and text[4:5] == "-" and text[:10].isascii():
+            return _iso_day(text[:10])
     except ValueError:
-        shown = text[:30] or "nothing"
-        return Problem(line, column, f"{shown!r} is not a date ({'YYYYMMDD' if compact else 'YYYY-MM-DD'})")
+        pass
+    shown = text[:30] or "nothing"
+    return Problem(line, column, f"{shown!r} is not a date ({'YYYYMMDD' if compact else 'YYYY-MM-DD'})")
 
 
 @lru_cache(maxsize=4096)
 def _iso_day(text: str) -> date:
+    """The dates of a file repeat: each read once."""
     return date.fromisoformat(text)
-
-
-def _bad_date() -> date:
-    raise ValueError
 
 
 def _code(text: str, column: str, line: int) -> str | Problem:
@@ -406,7 +399,7 @@ def _plover(lines: Iterator[str], stream: Stream) -> Iterator[SourceEvent | Prob
             publisher=str(record.get("publication") or record.get("publisher") or "")[:300],
             url=str(record.get("url") or "")[:2000],
             text=str(record.get("text") or record.get("eventText") or "")[:2000],
-            plover_event=category[:20], plover_mode=mode[:40],
+            plover_event=category[:20],
         )  # fmt: skip
 
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 from tracker import saving
 from tracker.activities import service as activities
 from tracker.events import coding
-from tracker.events.formats import FORMAT_LABELS
 from tracker.events.matching import ConflictIndex
 from tracker.events.staging import remove_rows
 from tracker.inputs.activity import ActivityInput, PartyLink, SourceRef
@@ -388,10 +387,6 @@ def undo(session: Session, batch: EventBatch) -> None:
         session.execute(sa.delete(PendingUpload).where(PendingUpload.token == batch.upload_token))
     session.delete(batch)
     session.flush()
-
-
-def label(fmt: str | None) -> str:
-    return FORMAT_LABELS.get(fmt or "", "not recognized")
 
 
 def proposals_of(candidate: Candidate) -> list[str]:
