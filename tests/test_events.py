@@ -572,3 +572,26 @@ def test_inverted_ranges_are_said(client, users, georgia) -> None:
     _sign_in(client, users)
     page = client.get("/events/candidates?from=2008-09-01&to=2008-08-01&min=4&max=-4").get_data(as_text=True)
     assert "“from” is after “to”" in page and "lowest weight asked for is above the highest" in page
+
+
+def test_the_batch_and_candidate_pages_read_a_constant_number_of_statements(
+    client, session, users, georgia, runner, count_statements
+) -> None:
+    _sign_in(client, users)
+    _import(runner, GDELT2)  # a small batch
+    small = session.scalars(sa.select(EventBatch)).one()
+    with count_statements() as few_batch:
+        client.get(f"/events/batches/{small.id}")
+    _import(runner, ICEWS)  # a larger one
+    large = session.scalars(sa.select(EventBatch).order_by(EventBatch.id.desc())).first()
+    with count_statements() as many_batch:
+        assert client.get(f"/events/batches/{large.id}").status_code == 200
+    assert many_batch.count == few_batch.count
+    single = _candidates(session, cameo_code="163")[0]  # one report
+    visit = _candidates(session, cameo_code="042")[0]  # three reports, both directions
+    assert (single.conflict_id, single.report_count, visit.report_count) == (visit.conflict_id, 1, 3)
+    with count_statements() as one_report:
+        client.get(f"/events/candidates/{single.id}")
+    with count_statements() as three_reports:
+        assert client.get(f"/events/candidates/{visit.id}").status_code == 200
+    assert three_reports.count == one_report.count
