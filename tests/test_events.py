@@ -408,6 +408,8 @@ def test_the_queue_filters(client, session, users, georgia, runner) -> None:
     assert bad.status_code == 200
     text = bad.get_data(as_text=True)
     assert "is not a date" in text and "is not a CAMEO root code" in text and "is not a weight" in text
+    control = client.get("/events/candidates?actor=Tbilisi%01")
+    assert control.status_code == 200 and "contains a control character" in control.get_data(as_text=True)
 
 
 def test_the_queue_reads_a_constant_number_of_statements(client, session, users, georgia, runner, count_statements):

@@ -39,6 +39,7 @@ HOSTILE: tuple[str, ...] = (
     " ",
     "\x00",
     "nul\x00byte",
+    "bell\x07ctl",  # a control character other than NUL: refused by the text rules, never a 500
     "\ud800",  # a lone surrogate: sent as its (invalid) UTF-8 bytes
     "a\udfffb",
     "\u202eevil\u202c",  # right-to-left override

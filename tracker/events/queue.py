@@ -59,7 +59,10 @@ class CandidateFilter:
                 self.families.append(family)
             elif family:
                 self.errors.append(f"Filter “family”: {family[:10]!r} is not a CAMEO root code (01 to 20).")
-        self.actor = rules.text(args.get("actor", ""), "actor")[:100] if args.get("actor") else ""
+        try:
+            self.actor = rules.text(args.get("actor", ""), "actor")[:100]
+        except rules.RuleError as error:  # a control character: said, and no filter
+            self.errors.append(f"Filter “actor”: {error}.")
         for name, attr in (("min", "weight_min"), ("max", "weight_max")):
             raw = args.get(name, "").strip()
             if raw:
