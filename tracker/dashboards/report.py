@@ -14,7 +14,8 @@ from tracker.dashboards import aggregates as agg
 from tracker.dashboards import sources
 from tracker.dashboards.aggregates import Escalation, Ladder, Series, Span, Swimlanes
 from tracker.dashboards.buckets import choose
-from tracker.models import TrendOverride
+from tracker.models import Candidate, EventBatch, TrendOverride
+from tracker.vocab import CandidateStatus
 
 
 @dataclass
@@ -38,9 +39,6 @@ class Dashboard:
 def _pending_rows(session: Session, conflict_id: int, flt: ActivityFilter) -> list[Any]:
     """Pending candidates per month and CAMEO code, as the escalation index reads them (their
     dates honour the filter's; the other filters are about recorded activities)."""
-    from tracker.models import Candidate, EventBatch
-    from tracker.vocab import CandidateStatus
-
     year, month = sa.extract("year", Candidate.date), sa.extract("month", Candidate.date)
     stmt = (
         sa.select(sa.literal("pending"), year, month, Candidate.cameo_code, sa.func.count())

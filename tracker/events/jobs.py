@@ -21,7 +21,7 @@ from tracker.events.formats import FormatError
 from tracker.events.staging import Stager, fail
 from tracker.extensions import db
 from tracker.imports import uploads
-from tracker.models import EventBatch, PendingUpload
+from tracker.models import EventBatch
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _run(batch_id: int, path: str | None) -> str:
         with raw:
             Stager(session, batch).run(raw)
         if batch.upload_token:
-            session.query(PendingUpload).filter_by(token=batch.upload_token).delete()
+            uploads.discard(session, batch.upload_token)
             batch.upload_token = None
         session.commit()
         return "done"

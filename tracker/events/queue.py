@@ -19,7 +19,7 @@ from tracker.models import Candidate, EventBatch
 from tracker.vocab import CandidateStatus
 
 #: The CAMEO root codes, the families a queue is filtered by.
-FAMILIES = {f"{n:02d}": None for n in range(1, 21)}
+FAMILIES = tuple(f"{n:02d}" for n in range(1, 21))
 
 
 @dataclass

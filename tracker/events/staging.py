@@ -113,10 +113,6 @@ class Stager:
             self.batch.problems = kept + [[p.line, p.column, p.message] for p in problems[:room]]
 
     def _chunk(self, chunk: list[SourceEvent | Problem]) -> None:
-        if self.session.get_bind().dialect.name == "postgresql":
-            # Each chunk's commit need not wait for the disk: a crash loses at most the last
-            # chunks of a batch that then stays "running", to be removed whole and read again.
-            self.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
         events: dict[str, SourceEvent] = {}
         problems: list[Problem] = []
         for item in chunk:

@@ -193,7 +193,7 @@ def decide() -> Response:
     if not ids:
         flash("Tick the candidates to decide first.", "error")
         return redirect(back)
-    chosen = [c for i in ids if (c := review.load(db.session, i)) is not None]
+    chosen = review.load_many(db.session, ids)
     try:
         if form.accept.data:
             done = review.accept_many(db.session, chosen, user_id=current_user.id)
@@ -253,7 +253,7 @@ def candidate(candidate_id: int) -> str | Response:
 
 
 def _all_parties() -> list[tuple[int, str]]:
-    return [(pid, name) for pid, name in _party_list() if pid != ""]  # type: ignore[misc]
+    return [(pid, name) for pid, name in db.session.execute(sa.select(Party.id, Party.name).order_by(Party.name))]
 
 
 def _fill(form: CandidateForm, found: Candidate) -> None:

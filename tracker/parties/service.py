@@ -116,8 +116,6 @@ def add_alias(session: Session, party_id: int, kind: str, value: object, *, agai
         raise rules.FieldError("kind", f"{str(kind)[:20]!r} is neither a name nor a code")
     try:
         text = rules.text(value, "alias", required=True)
-    except rules.FieldError:
-        raise
     except rules.RuleError as error:
         raise rules.FieldError("value", str(error)) from None
     if kind == "code":
