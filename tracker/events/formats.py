@@ -11,6 +11,7 @@ columns, a truncated gzip).
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import zlib
@@ -181,8 +182,6 @@ def recognize(head: str, asked: str | None = None) -> str:
 
 def read(raw: IO[bytes], stream: Stream, asked: str | None = None) -> Iterator[SourceEvent | Problem]:
     """Every event of the file, or the problem of each line refused."""
-    import io
-
     if not hasattr(raw, "peek"):
         raw = io.BufferedReader(raw)  # type: ignore[type-var]
     raw = _opened(raw)
@@ -193,7 +192,7 @@ def read(raw: IO[bytes], stream: Stream, asked: str | None = None) -> Iterator[S
     if stream.format == "icews":
         yield from _icews(lines)
     elif stream.format == "plover":
-        yield from _plover(lines, stream)
+        yield from _plover(lines)
     else:
         yield from _gdelt(lines, stream.format)
 
@@ -362,7 +361,7 @@ def _broad(country: str, name: str, code: str) -> tuple[str, str] | None:
     return ("code", code) if code else None
 
 
-def _plover(lines: Iterator[str], stream: Stream) -> Iterator[SourceEvent | Problem]:
+def _plover(lines: Iterator[str]) -> Iterator[SourceEvent | Problem]:
     for number, record in _json_records(lines):
         if isinstance(record, Problem):
             yield record
