@@ -3,6 +3,7 @@ jobs, and the escalation index's pending series."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
@@ -597,3 +598,25 @@ def test_the_batch_and_candidate_pages_read_a_constant_number_of_statements(
     with count_statements() as three_reports:
         assert client.get(f"/events/candidates/{visit.id}").status_code == 200
     assert three_reports.count == one_report.count
+
+
+def test_two_analysts_accepting_one_candidate_make_one_activity(app, session, users, georgia, runner) -> None:
+    """The second, whose page still showed the candidate pending, is refused: no second activity."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    from tracker.events import review
+    from tracker.extensions import db
+
+    _import(runner, ICEWS)
+    visit_id = _candidates(session, cameo_code="042")[0].id
+    first = review.load(session, visit_id)  # both read it pending
+    with OrmSession(db.engine, expire_on_commit=False) as other:
+        second = review.load(other, visit_id)
+        other.commit()  # the second analyst's page was shown; their accept comes in a request of its own
+        review.accept(session, first, user_id=users["analyst"].id)
+        session.commit()
+        edited = dataclasses.replace(review.proposal(second), title="Georgian delegation in Moscow")
+        with pytest.raises(review.RuleError, match="decided by someone else"):
+            review.accept(other, second, user_id=users["admin"].id, data=edited)
+        other.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 2  # the fixture's and one

@@ -113,12 +113,20 @@ def proposal(candidate: Candidate) -> ActivityInput:
     )  # fmt: skip
 
 
-def _decided(candidate: Candidate, status: CandidateStatus, user_id: int | None) -> None:
+def _decided(session: Session, candidate: Candidate, status: CandidateStatus, user_id: int | None) -> None:
+    """Decide a pending candidate, or refuse: one conditional UPDATE, so of two analysts
+    deciding it at once the second waits for the first and is refused (never two activities)."""
     if candidate.status != CandidateStatus.PENDING:
         raise RuleError(f"this candidate was already decided ({candidate.status.label.lower()})")
-    candidate.status = status
-    candidate.decided_by_id = user_id
-    candidate.decided_at = utcnow()
+    claimed = session.execute(
+        sa.update(Candidate)
+        .where(Candidate.id == candidate.id, Candidate.status == CandidateStatus.PENDING)
+        .values(status=status, decided_by_id=user_id, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(candidate, ["status", "decided_by_id", "decided_at"])
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise RuleError("this candidate was decided by someone else a moment ago; nothing was recorded")
 
 
 def _conflict(session: Session, candidate: Candidate) -> Conflict:
@@ -142,10 +150,11 @@ def accept(
     if conflict_id is not None and conflict_id != candidate.conflict_id:
         set_conflict(session, candidate, conflict_id)
     conflict = _conflict(session, candidate)
+    proposed = data or proposal(candidate)
+    _decided(session, candidate, CandidateStatus.ACCEPTED, user_id)
     activity = activities.create_activity(
-        session, conflict, data or proposal(candidate), recorded_by=user_id, add_missing_parties=add_missing_parties
+        session, conflict, proposed, recorded_by=user_id, add_missing_parties=add_missing_parties
     )
-    _decided(candidate, CandidateStatus.ACCEPTED, user_id)
     candidate.activity_id = activity.id
     if recognition:
         _recognition(session, candidate)
@@ -212,7 +221,7 @@ def accept_many(session: Session, candidates: Sequence[Candidate], *, user_id: i
 
 def reject(session: Session, candidates: Sequence[Candidate], *, user_id: int | None) -> None:
     for candidate in candidates:
-        _decided(candidate, CandidateStatus.REJECTED, user_id)
+        _decided(session, candidate, CandidateStatus.REJECTED, user_id)
     session.flush()
 
 
@@ -223,7 +232,7 @@ def mark_duplicate(session: Session, candidate: Candidate, activity_id: int, *, 
         raise FieldError("conflict", "choose the conflict this event belongs to first")
     if activity is None or activity.conflict_id != candidate.conflict_id:
         raise FieldError("activity", "no such activity in this candidate's conflict")
-    _decided(candidate, CandidateStatus.DUPLICATE, user_id)
+    _decided(session, candidate, CandidateStatus.DUPLICATE, user_id)
     candidate.duplicate_of_id = activity_id
     session.flush()
 
