@@ -20,6 +20,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.bulk import insert_many, reserve_ids
 from tracker.events import coding
 from tracker.events.formats import FORMATS, Actor, FormatError, Problem, SourceEvent, Stream, read
 from tracker.events.matching import ActorIndex, ConflictIndex, mapping_key
@@ -255,44 +256,6 @@ def _padded(keys: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(keys), IN_BATCH):
         batch = keys[start : start + IN_BATCH]
         yield batch + [batch[0]] * (IN_BATCH - len(batch))
-
-
-def reserve_ids(conn: sa.Connection, table: sa.Table, n: int) -> list[int]:
-    """``n`` new primary keys of ``table``, taken up front so rows go in without RETURNING:
-    a block of PostgreSQL's sequence; on SQLite the next after the largest, safe because the
-    writer holds the write lock for the whole transaction (``BEGIN IMMEDIATE``)."""
-    name = conn.dialect.identifier_preparer.quote(table.name)
-    if conn.dialect.name == "postgresql":
-        # A block of the sequence: its next value, then the sequence moved past the block. The
-        # lock (until the transaction ends) keeps another import from taking values in between;
-        # only imports write candidates.
-        sequence = sa.text(f"pg_get_serial_sequence('{table.name}', 'id')")
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"tracker:{table.name}:ids"})
-        first = conn.execute(sa.select(sa.func.nextval(sequence))).scalar_one()
-        conn.execute(sa.select(sa.func.setval(sequence, first + n - 1)))
-        return list(range(first, first + n))
-    last = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {name}").scalar_one()
-    return list(range(last + 1, last + n + 1))
-
-
-def insert_many(conn: sa.Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Write ``rows`` (values of ``columns``, codebook keys as plain strings) through the
-    driver itself, in the connection's transaction: PostgreSQL's ``COPY``, SQLite's
-    ``executemany`` (a loop in C). The statement layer costs more per row than either."""
-    if not rows:
-        return
-    quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
-    raw: Any = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
-    day = next(i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.Date))  # one date column
-    values = [(*row[:day], row[day].isoformat(), *row[day + 1 :]) for row in rows]
-    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", values)
 
 
 def _actor_text(actor: Actor) -> str:
