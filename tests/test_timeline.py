@@ -292,3 +292,66 @@ def test_a_partys_activities_and_the_change_log_are_counted_up_to_the_cap(
         assert made.status_code == 302
     log = unescape(client.get("/history/").get_data(as_text=True))
     assert "2+ changes" in log
+
+
+def test_a_busy_partys_pages_walk_the_date_order_and_list_the_same_activities(
+    client, auth, session: Session, monkeypatch
+) -> None:
+    # Above WALK_ABOVE links, a party's page of activities is found along the date order
+    # (EXISTS per activity) instead of from its links (IN): the same rows, pages and totals.
+    from tracker.activities import filters
+
+    conflict = make_conflict(session, slug="busy", name="Busy conflict")
+    other = make_conflict(session, slug="quiet", name="Quiet conflict")
+    envoy, host = make_party(session, name="Busy envoy"), make_party(session, name="Host")
+    for c in (conflict, other):
+        make_participation(session, c, envoy)
+        make_participation(session, c, host)
+    for i in range(7):
+        make_activity(session, conflict if i % 3 else other, [(envoy, R.MEDIATOR), (host, R.PARTICIPANT)],
+                      title=f"Shuttle {i}", date=date(1990 + i % 4, 1 + i, 1))  # fmt: skip
+    make_activity(session, conflict, [(host, R.INITIATOR)], title="Without the envoy", date=date(1989, 1, 1))
+    session.commit()
+    monkeypatch.setitem(client.application.config, "PAGE_SIZE", 3)
+    auth.login("viewer")
+
+    def listed(url: str) -> list[str]:
+        out, html = [], unescape(client.get(url).get_data(as_text=True))
+        while True:
+            out += re.findall(r">(Shuttle \d|Without the envoy)<", html)
+            nxt = re.search(r'href="([^"]+)" rel="next"', html)
+            if not nxt or 'class="page-item disabled"' in html[html.rfind("<li", 0, nxt.start()) : nxt.start()]:
+                return out
+            html = unescape(client.get(nxt.group(1).replace("&amp;", "&")).get_data(as_text=True))
+
+    urls = [
+        f"/conflicts/busy?party={envoy.id}",
+        f"/conflicts/busy?party={envoy.id}&order=newest",
+        f"/parties/{envoy.id}",
+    ]
+    by_links = [listed(u) for u in urls]
+    monkeypatch.setattr(filters, "WALK_ABOVE", 1)
+    assert [listed(u) for u in urls] == by_links
+    assert sorted(by_links[0]) == sorted(f"Shuttle {i}" for i in range(7) if i % 3)
+    assert by_links[1] == list(reversed(by_links[0])) and len(by_links[2]) == 7
+    assert "Without the envoy" not in by_links[2]
+
+
+def test_the_from_filter_keeps_activities_that_end_after_it(client, auth, session: Session) -> None:
+    # "From" compares an activity's last day (its end date, else its date), said as two
+    # indexed bounds: starting on or after the day, or ending on or after it.
+    conflict = make_conflict(session, slug="spans", name="Spans")
+    make_activity(session, conflict, title="Long talks", date=date(1990, 1, 10), end_date=date(1990, 6, 30))
+    make_activity(session, conflict, title="Short visit", date=date(1990, 2, 1))
+    make_activity(session, conflict, title="Later round", date=date(1990, 5, 1))
+    make_activity(session, conflict, title="Ended early", date=date(1990, 1, 1), end_date=date(1990, 3, 31))
+    session.commit()
+    auth.login("viewer")
+    page = unescape(client.get("/conflicts/spans?from=1990-04-01").get_data(as_text=True))
+    shown = re.findall(r">(Long talks|Short visit|Later round|Ended early)<", page)
+    assert sorted(shown) == ["Later round", "Long talks"]
+    page = unescape(client.get("/conflicts/spans?from=1990-03-31&to=1990-04-30").get_data(as_text=True))
+    assert sorted(re.findall(r">(Long talks|Short visit|Later round|Ended early)<", page)) == [
+        "Ended early",
+        "Long talks",
+    ]

@@ -35,6 +35,9 @@ class ActivityFilter:
 
     vocab: dict[str, list[Vocab]] = field(default_factory=dict)
     party_ids: list[int] = field(default_factory=list)
+    #: How the parties narrow a page of rows in date order (see :func:`involving`); aggregates
+    #: and counts read the parties' links (the default).
+    walk_parties: bool = False
     date_from: date | None = None
     date_to: date | None = None
     errors: list[str] = field(default_factory=list)
@@ -123,10 +126,40 @@ class ActivityFilter:
         for name, values in self.vocab.items():
             stmt = stmt.where(VOCAB_FILTERS[name][0].in_(values))
         if self.party_ids:
-            involved = sa.select(ActivityParty.activity_id).where(ActivityParty.party_id.in_(self.party_ids))
-            stmt = stmt.where(Activity.id.in_(involved))
+            stmt = stmt.where(involving(self.party_ids, walk=self.walk_parties))
         if self.date_from:
-            stmt = stmt.where(sa.func.coalesce(Activity.end_date, Activity.date) >= self.date_from)
+            # The activity's last day (its end date, else its date) is on or after "from". Said as
+            # two bounds an index can narrow: starting on or after it ((conflict, date) index), or
+            # ending on or after it (the partial index of activities with an end date).
+            stmt = stmt.where(sa.or_(Activity.date >= self.date_from, Activity.end_date >= self.date_from))
         if self.date_to:
             stmt = stmt.where(Activity.date <= self.date_to)
         return stmt
+
+
+#: A party with more links than this (in the rows asked for) has its page of activities found
+#: by walking the date order and checking each activity's links: dense enough that a page is
+#: found within a few thousand rows. One with fewer has its links read and sorted.
+WALK_ABOVE = 5_000
+
+
+def many_links(session: Session, party_ids: list[int], conflict_id: int | None = None) -> bool:
+    """Whether ``party_ids`` have more than :data:`WALK_ABOVE` links (in ``conflict_id``'s
+    activities when given): counted up to one past it, along the links' party index."""
+    links = sa.select(ActivityParty.activity_id).where(ActivityParty.party_id.in_(party_ids))
+    if conflict_id is not None:
+        links = links.join(Activity, Activity.id == ActivityParty.activity_id).where(
+            Activity.conflict_id == conflict_id
+        )
+    counted = sa.select(sa.func.count()).select_from(links.limit(WALK_ABOVE + 1).subquery())
+    return (session.scalar(counted) or 0) > WALK_ABOVE
+
+
+def involving(party_ids: list[int], *, walk: bool = False) -> sa.ColumnElement[bool]:
+    """Activities one of ``party_ids`` took part in. ``walk``: said per activity (``EXISTS``),
+    for a page read in date order along an index, which stops after a page; otherwise as the
+    set of the parties' activities (``IN``), read from their links, for counts, aggregates
+    and parties with few links."""
+    if walk:
+        return sa.exists().where(ActivityParty.activity_id == Activity.id, ActivityParty.party_id.in_(party_ids))
+    return Activity.id.in_(sa.select(ActivityParty.activity_id).where(ActivityParty.party_id.in_(party_ids)))

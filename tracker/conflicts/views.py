@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import current_app, render_template, request
 
-from tracker.activities.filters import ActivityFilter
+from tracker.activities.filters import ActivityFilter, many_links
 from tracker.auth.access import requires
 from tracker.conflicts import queries
 from tracker.conflicts.blueprint import bp
@@ -49,9 +49,14 @@ def _timeline_page(conflict_id: int, activity_filter: ActivityFilter, newest_fir
     size, cap = current_app.config["PAGE_SIZE"], current_app.config["COUNT_CAP"]
     number = request.args.get("page", 1, type=int)
     after, before = request.args.get("after"), request.args.get("before")
+    # Rows counted through the parties' links; the page's rows, for a busy party, found by
+    # walking the date order (filters.involving).
+    counted = activity_filter.apply(queries.timeline(conflict_id, ordered=False))
+    if activity_filter.party_ids:
+        activity_filter.walk_parties = many_links(db.session, activity_filter.party_ids, conflict_id)
     if not (after or before) and "page" in request.args:  # a page typed, or an older link
         stmt = activity_filter.apply(queries.timeline(conflict_id, newest_first=newest_first))
-        return paginate(db.session, stmt, number, size, total=total, cap=cap)
+        return paginate(db.session, stmt, number, size, total=total, cap=cap, counted=counted)
     try:
         cursors = {name: decode_cursor(text) for name, text in (("after", after), ("before", before)) if text}
     except ValueError:
@@ -60,7 +65,7 @@ def _timeline_page(conflict_id: int, activity_filter: ActivityFilter, newest_fir
     return keyset(
         db.session, activity_filter.apply(queries.timeline(conflict_id, ordered=False)),
         (Activity.date, Activity.id), descending=newest_first, number=number, per_page=size, total=total, cap=cap,
-        **cursors,
+        counted=counted, **cursors,
     )  # fmt: skip
 
 

@@ -65,6 +65,16 @@ class Activity(VersionedMixin, Base):
             "incentive",
             "end_date",
         ),
+        # The date filters' other bound: activities that last, by their end date (few have one).
+        sa.Index(
+            "ix_activity_conflict_end_date",
+            "conflict_id",
+            "end_date",
+            sqlite_where=sa.text("end_date IS NOT NULL"),
+            postgresql_where=sa.text("end_date IS NOT NULL"),
+        ),
+        # A party's activities across conflicts, in date order (parties/queries.activities_of).
+        sa.Index("ix_activity_date_id", "date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from tracker.activities.filters import involving
 from tracker.models import Activity, ActivityParty, Participation, Party, Recognition
 from tracker.vocab import PartyKind
 
@@ -51,18 +52,30 @@ def roles_of(party_id: int) -> sa.Select:
     )
 
 
-def activities_of(party_id: int) -> sa.Select:
-    """Activities the party took part in, oldest first, with conflict and parties loaded."""
-    involved = sa.select(ActivityParty.activity_id).where(ActivityParty.party_id == party_id)
+def activities_of(party_id: int, *, walk: bool = False) -> sa.Select:
+    """Activities the party took part in, oldest first, with conflict and parties loaded
+    (``walk``: found along the date order, for a party with many links; ``filters.involving``)."""
     return (
         sa.select(Activity)
-        .where(Activity.id.in_(involved))
+        .where(involving([party_id], walk=walk))
         .options(
             selectinload(Activity.conflict),
             selectinload(Activity.parties).selectinload(ActivityParty.party),
             selectinload(Activity.sources),
         )
         .order_by(Activity.date, Activity.id)
+    )
+
+
+def activity_ids_of(party_id: int) -> sa.Select:
+    """The ids of the activities the party took part in, read from its links alone (what
+    its page counts: an index scan, no activity read)."""
+    # Grouped, not DISTINCT: the capped count selects a constant per row, which DISTINCT
+    # would fold into one (a party may hold two roles in one activity).
+    return (
+        sa.select(ActivityParty.activity_id)
+        .where(ActivityParty.party_id == party_id)
+        .group_by(ActivityParty.activity_id)
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import rules
+from tracker.activities.filters import many_links
 from tracker.auth.access import requires
 from tracker.extensions import db
 from tracker.forms.fields import show_partial_dates
@@ -56,10 +57,11 @@ def _detail(party: Party, alias_form: AliasForm) -> str:
     recognitions = db.session.scalars(queries.recognitions_of(party_id)).all()
     page = paginate(
         db.session,
-        queries.activities_of(party_id),
+        queries.activities_of(party_id, walk=many_links(db.session, [party_id])),
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
         cap=current_app.config["COUNT_CAP"],
+        counted=queries.activity_ids_of(party_id),
     )
     return render_template(
         "parties/detail.html",
