@@ -140,16 +140,23 @@ class Hit:
     snippet: Markup
 
 
+#: Matches ranked at most: beyond, the engines would rank every match of a common word (a
+#: million for "comma") on each request, so the newest come first and the page says so.
+RANKED = 1_000
+
+
 @dataclass
 class Results:
     hits: list[Hit]
     total: int
     page: int
     per_page: int
+    #: More than :data:`RANKED` matched: ``total`` is ``RANKED + 1``, hits are newest first.
+    capped: bool = False
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return max(1, -(-min(self.total, RANKED) // self.per_page))
 
     # What the pager macro reads.
     @property
@@ -165,8 +172,10 @@ class Results:
         return self.page < self.pages
 
 
-def _match(dialect: str, d: Any, terms: list[str]) -> tuple[Any, Any, Any, dict[str, str]]:
-    """What to select from, the engine's match condition and its rank (lower is better)."""
+def _match(dialect: str, d: Any, terms: list[str]) -> tuple[Any, Any, Any, Any, dict[str, str]]:
+    """What to select from, the engine's match condition, its rank (lower is better) and the
+    newest-first order (on SQLite the FTS table's own rowid, which FTS5 walks backwards
+    without collecting the matches first)."""
     if dialect == "sqlite":
         fts = sa.table("search_fts", sa.column("rowid"))
         expression = " AND ".join(f'"{t}"*' for t in terms)
@@ -174,42 +183,55 @@ def _match(dialect: str, d: Any, terms: list[str]) -> tuple[Any, Any, Any, dict[
             d.join(fts, fts.c.rowid == d.c.id),
             sa.text("search_fts MATCH :fts"),
             sa.text("bm25(search_fts)"),
+            fts.c.rowid.desc(),
             {"fts": expression},
         )
     expression = " & ".join(f"{t}:*" for t in terms)
     where = sa.text("to_tsvector('simple', d.folded) @@ to_tsquery('simple', :fts)")
     rank = sa.text("-ts_rank(to_tsvector('simple', d.folded), to_tsquery('simple', :fts))")
-    return d, where, rank, {"fts": expression}
+    return d, where, rank, d.c.id.desc(), {"fts": expression}
 
 
 def search(session: Session, query: str, *, record_type: str | None = None, conflict_id: int | None = None,
            page: int = 1, per_page: int = 20) -> Results:  # fmt: skip
-    """The documents matching every word of ``query``, best first (then by kind and id)."""
+    """The documents matching every word of ``query``, best first (then by kind and id); when
+    more than :data:`RANKED` match, the newest first."""
     terms = words(query)
     if not terms:
         return Results([], 0, 1, per_page)
     d = SearchDocument.__table__.alias("d")
-    source, where, rank, params = _match(session.get_bind().dialect.name, d, terms)
+    source, where, rank, newest, params = _match(session.get_bind().dialect.name, d, terms)
     conditions = [where]
     if record_type in RECORD_TYPES:
         conditions.append(d.c.record_type == record_type)
     if conflict_id is not None:
         conditions.append(d.c.conflict_id == conflict_id)
-    total = session.execute(sa.select(sa.func.count()).select_from(source).where(*conditions), params).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    kind_order = sa.case({t: i for i, t in enumerate(RECORD_TYPES)}, value=d.c.record_type)
-    rows = session.execute(
-        sa.select(d.c.record_type, d.c.record_id, d.c.conflict_id, d.c.title, d.c.body)
-        .select_from(source)
-        .where(*conditions)
-        .order_by(rank, kind_order, d.c.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page),
-        params,
+    # The newest RANKED + 1 matches, by id: the engine walks its index backwards and stops there
+    # (one pass over a common word's matches instead of a count and a ranking of all of them).
+    newest_ids = session.scalars(
+        sa.select(d.c.id).select_from(source).where(*conditions).order_by(newest).limit(RANKED + 1), params
     ).all()
-    hits = [Hit(r.record_type, r.record_id, r.conflict_id, r.title, snippet(r.title, r.body, terms)) for r in rows]
-    return Results(hits, total, page, per_page)
+    results = Results([], len(newest_ids), page, per_page, capped=len(newest_ids) > RANKED)
+    results.page = page = min(max(1, page), results.pages)
+    columns = (d.c.record_type, d.c.record_id, d.c.conflict_id, d.c.title, d.c.body)
+    if results.capped:  # too many to rank: the newest, this page's share of them
+        shown = newest_ids[:RANKED][(page - 1) * per_page : page * per_page]
+        rows = session.execute(sa.select(*columns).where(d.c.id.in_(shown)).order_by(d.c.id.desc())).all()
+    else:
+        kind_order = sa.case({t: i for i, t in enumerate(RECORD_TYPES)}, value=d.c.record_type)
+        rows = session.execute(
+            sa.select(*columns)
+            .select_from(source)
+            .where(*conditions)
+            .order_by(rank, kind_order, d.c.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page),
+            params,
+        ).all()
+    results.hits = [
+        Hit(r.record_type, r.record_id, r.conflict_id, r.title, snippet(r.title, r.body, terms)) for r in rows
+    ]
+    return results
 
 
 def snippet(title: str, body: str, terms: list[str], width: int = 30) -> Markup:
