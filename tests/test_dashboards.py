@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from html import unescape
 
@@ -211,11 +212,52 @@ def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, 
     assert "<title>1990-Q3 · Track 1.5: 1</title>" in page
     assert 'fill="#0072B2"' in page and 'fill="#E69F00"' in page  # track 1 and 1.5 colours
     assert "<title>Alpha: Ministerial → Unofficial in 1990-Q3</title>" in page
-    assert "<title>Mediator NGO, 1991-Q1: 1 activity</title>" in page
+    assert "<title>1991-Q1: 1 activity</title>" in page  # a swimlane mark (its lane names the party)
     assert page.count('class="data-table') == 9
     assert "<script" not in page.split("</main>")[0]
-    link = f"/conflicts/fx?party={fixture_conflict['a'].id}&amp;from=1990-01-01&amp;to=1990-03-31#timeline-heading"
-    assert link.replace("&amp;", "&") in page.replace("&amp;", "&")
+    # Each lane links to its party's activities; a mark, through page.js, to those of its
+    # period: the lane's link with the column's from/to.
+    lane = f"/conflicts/fx?party={fixture_conflict['a'].id}#timeline-heading"
+    assert f'data-lane="{lane}"' in page.replace("&amp;", "&") and f'href="{lane}"' in page.replace("&amp;", "&")
+    assert 'data-periods="1990-01-01/1990-03-31 1990-04-01/1990-06-30' in page
+
+
+def test_heavy_charts_draw_the_busiest_parties_and_long_tables_load_when_opened(
+    client, auth, fixture_conflict, monkeypatch
+) -> None:
+    from tracker.dashboards import aggregates
+
+    auth.login("viewer")
+    monkeypatch.setattr(aggregates, "DRAWN_PARTIES", 1)
+    page = unescape(client.get("/conflicts/fx/dashboard?track=1").get_data(as_text=True))
+    assert page.count("most active of") == 2  # the ladder and the swimlanes say how many they draw
+    assert page.count("data-lane=") == 1
+    # A table longer than the page shows inline is read from its own page when opened.
+    monkeypatch.setattr(aggregates, "DRAWN_PARTIES", 12)
+    page = client.get("/conflicts/fx/dashboard?track=1").get_data(as_text=True)
+    inline = page.count("<table")
+    assert inline >= 5
+    from tracker.dashboards import tables as dashboard_tables
+
+    captured = {}
+    real = dashboard_tables.for_page
+
+    def longer(name, table):
+        header, rows = real(name, table)
+        captured[name] = len(rows)
+        return header, rows * 50 if name == "parties" else rows
+
+    monkeypatch.setattr(dashboard_tables, "for_page", longer)
+    page = client.get("/conflicts/fx/dashboard?track=1").get_data(as_text=True)
+    assert page.count("<table") == inline - 1
+    src = re.search(r'<details class="data-table" data-src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert src == "/conflicts/fx/dashboard/parties?track=1"
+    monkeypatch.setattr(dashboard_tables, "for_page", real)
+    table = unescape(client.get(src).get_data(as_text=True))
+    assert 'id="data-table"' in table and "<caption>Who is active</caption>" in table
+    assert table.count("<tr>") == captured["parties"] + 1
+    assert client.get("/conflicts/fx/dashboard/colours").status_code == 404
+    assert client.get("/conflicts/nowhere/dashboard/parties").status_code == 404
 
 
 def test_bad_filters_explain_on_the_page_and_400_for_csv(client, auth, fixture_conflict) -> None:
@@ -413,3 +455,22 @@ def test_an_activity_logged_beyond_the_span_while_the_dashboard_is_built(
     board = report.build(session, conflict.id, ActivityFilter(), tallies=tallies)
     assert board.span.last is not None and board.span.last < date(2010, 1, 1)
     assert sum(board.tracks.totals()) == 7  # the new one shows on the next view
+
+
+def test_portfolio_pages_its_conflicts_on_one_year_axis(client, auth, session: Session, monkeypatch) -> None:
+    # A ministry's thousand conflicts are listed a page at a time; every page's sparklines
+    # share the axis of all the conflicts the filters keep, so pages compare.
+    for i in range(5):
+        c = make_conflict(session, slug=f"p{i}", name=f"Portfolio {i}")
+        make_activity(session, c, title=f"Round {i}", date=date(1990 + 5 * i, 1, 1))
+    session.commit()
+    monkeypatch.setitem(client.application.config, "PAGE_SIZE", 2)
+    auth.login("viewer")
+    first = unescape(client.get("/portfolio").get_data(as_text=True))
+    last = unescape(client.get("/portfolio?page=3").get_data(as_text=True))
+    assert "5 conflicts, 1–2 shown; volume per year 1990–2010" in first
+    assert "5 conflicts, 5–5 shown; volume per year 1990–2010" in last and "Portfolio 4" in last
+    assert "Portfolio 0" in first and "Portfolio 4" not in first
+    assert 'rel="next"' in first and "Page 3 of 3" in last
+    assert "Portfolio 4" in unescape(client.get("/portfolio?page=99").get_data(as_text=True))  # clamped
+    assert 'aria-label="Activities per year from 1990: 1, 0, 0, 0' in first  # one path per sparkline

@@ -280,6 +280,11 @@ def _arrange(rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int
     return Series(buckets, [bucketing.label(b) for b in buckets], keys, values)
 
 
+#: Parties drawn in the ladder and the swimlanes (the most active; the data tables list all):
+#: the charts' marks are bounded by their size on screen, not by the number of parties.
+DRAWN_PARTIES = 10
+
+
 @dataclass
 class Ladder:
     """Per party, the highest official level of its activities in each bucket it was active."""
@@ -288,6 +293,11 @@ class Ladder:
     labels: list[str]
     parties: list[tuple[int, str]]
     rungs: dict[int, dict[int, OfficialLevel]]  # party id -> bucket index -> level
+    #: The parties the chart draws (:data:`DRAWN_PARTIES` most active; all when empty).
+    drawn: set[int] = field(default_factory=set)
+
+    def drawn_parties(self) -> list[tuple[int, str]]:
+        return [p for p in self.parties if not self.drawn or p[0] in self.drawn]
 
     def shifts(self, party_id: int) -> list[tuple[int, OfficialLevel, OfficialLevel, str]]:
         """``(bucket index, from, to, "up"|"down")`` wherever the party's level changed."""
@@ -330,8 +340,9 @@ def parties_over_time(
         counts.setdefault(row.party_id, [0] * len(buckets))[i] += int(row.n)
     parties = sorted(names.items(), key=lambda item: item[1])
     rungs = {pid: {i: _LEVEL_OF_RANK[r] for i, r in sorted(by_bucket.items())} for pid, by_bucket in ranks.items()}
-    ladder = Ladder(buckets, labels, parties, rungs)
-    return ladder, Swimlanes(buckets, labels, [(pid, name, counts[pid]) for pid, name in parties])
+    busiest = sorted(counts, key=lambda pid: (-sum(counts[pid]), names[pid]))[:DRAWN_PARTIES]
+    ladder = Ladder(buckets, labels, parties, rungs, set(busiest))
+    return ladder, Swimlanes(buckets, labels, [(pid, name, counts[pid]) for pid, name in parties], set(busiest))
 
 
 @dataclass
@@ -341,3 +352,7 @@ class Swimlanes:
     buckets: list[tuple[int, int]]
     labels: list[str]
     lanes: list[tuple[int, str, list[int]]]  # party id, name, counts per bucket
+    drawn: set[int] = field(default_factory=set)  # as Ladder.drawn
+
+    def drawn_lanes(self) -> list[tuple[int, str, list[int]]]:
+        return [lane for lane in self.lanes if not self.drawn or lane[0] in self.drawn]

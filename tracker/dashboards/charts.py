@@ -21,12 +21,12 @@ class Rect:
     fill: str
     title: str
 
-    def svg(self, stroke: str = "#fff", width: float = 0.5) -> Markup:
+    def svg(self) -> Markup:
         """The mark as SVG (written here: a chart has hundreds, and the template would escape
-        every number of each one)."""
+        every number of each one). Its outline is its group's (the template's ``<g>``)."""
         return Markup(
-            f'<rect x="{self.x}" y="{self.y}" width="{self.w}" height="{self.h}" fill="{escape(self.fill)}" '
-            f'stroke="{stroke}" stroke-width="{width}"><title>{escape(self.title)}</title></rect>'
+            f'<rect x="{self.x}" y="{self.y}" width="{self.w}" height="{self.h}" fill="{escape(self.fill)}">'
+            f"<title>{escape(self.title)}</title></rect>"
         )
 
 

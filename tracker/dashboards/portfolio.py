@@ -1,12 +1,14 @@
 """The portfolio overview: every conflict with its volume over the years and its track mix.
 
-Four statements whatever the number of conflicts or activities: the list, the span of
-years with activity, the counts per conflict and year, the counts per conflict and track.
+Five statements whatever the number of conflicts or activities: the count and a page of the
+list, the span of years with activity, the counts per conflict and year, the counts per
+conflict and track.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import ceil
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from tracker import rules
 from tracker.conflicts.queries import conflict_overview, current_phase_column
 from tracker.dashboards.buckets import Bucketing
 from tracker.models import ActivityTally, Conflict
+from tracker.pagination import Page
 from tracker.vocab import ConflictType, Phase, Track
 
 SORTS = {"name", "region", "type", "phase", "activities", "last"}
@@ -67,8 +70,9 @@ class Row:
     tracks: dict[str, int]
 
 
-def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
-    """The year axis of the volume charts and one row per conflict, filtered and sorted."""
+def rows(session: Session, view: View, number: int = 1, per_page: int = 50) -> tuple[list[int], list[Row], Page[int]]:
+    """The year axis of the volume charts (over every conflict the filters keep, so the pages
+    compare) and one row per conflict of page ``number``, filtered and sorted; the page."""
     stmt = conflict_overview().order_by(None)
     if view.region:
         stmt = stmt.where(Conflict.region.ilike(f"%{view.region}%"))
@@ -83,16 +87,20 @@ def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
     stmt = stmt.order_by(order.desc() if view.descending else order.asc(), Conflict.name)
     if view.phase:
         stmt = stmt.where(current_phase_column() == view.phase)
-    found = session.execute(stmt).all()
+    kept = stmt.order_by(None).with_only_columns(Conflict.id)
+    total = session.scalar(sa.select(sa.func.count()).select_from(kept.subquery())) or 0
+    number = min(max(1, number), max(1, ceil(total / per_page)))
+    found = session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
     ids = [r[0].id for r in found]
+    page = Page(items=ids, number=number, per_page=per_page, total=total)
     if not ids:
-        return [], []
+        return [], [], page
     # Volumes and mixes are sums of the monthly tallies (their "track" rows count each
     # activity once), so the overview does not grow with the number of activities.
     t = ActivityTally
     counted = (t.conflict_id.in_(ids), t.kind == "track")
     first_month, last_month = session.execute(
-        sa.select(sa.func.min(t.month), sa.func.max(t.month)).where(*counted, t.n > 0)
+        sa.select(sa.func.min(t.month), sa.func.max(t.month)).where(t.conflict_id.in_(kept), t.kind == "track", t.n > 0)
     ).one()
     if last_month is None:
         axis = []
@@ -117,4 +125,4 @@ def rows(session: Session, view: View) -> tuple[list[int], list[Row]]:
         Row(r[0], r.phase, r.activity_count, r.last_activity, [volume.get(r[0].id, {}).get(y, 0) for y in axis],
             {k: mix.get(r[0].id, {}).get(k, 0) for k in Track.keys()})
         for r in found
-    ]  # fmt: skip
+    ], page  # fmt: skip

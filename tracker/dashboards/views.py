@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, cast
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -61,13 +62,18 @@ def conflict(slug: str) -> str:
     timeline = url_for("conflicts.detail", slug=slug, **others)
     joiner = "&" if "?" in timeline else "?"
 
-    def lane_link(party_id: int, bucket: tuple[int, int]) -> str:
-        # An id and ISO dates: nothing in them needs quoting.
+    def lane_link(party_id: int, bucket: tuple[int, int] | None) -> str:
+        # An id and ISO dates: nothing in them needs quoting. Without a bucket: the party's
+        # activities under the dashboard's own period (its marks add their period: page.js).
+        if bucket is None:
+            period = {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+            return f"{timeline}{joiner}{urlencode({'party': party_id, **period})}#timeline-heading"
         return f"{timeline}{joiner}party={party_id}&from={bucketing.start(bucket)}&to={bucketing.end(bucket)}#timeline-heading"
 
     return render_template(
         "dashboards/conflict.html",
         lane_link=lane_link,
+        lane_periods=" ".join(f"{bucketing.start(b)}/{bucketing.end(b)}" for b in data.swimlanes.buckets),
         level_legend=[(palette.LEVEL[level.value], level.label) for level in OfficialLevel],
         conflict=record,
         data=data,
@@ -82,6 +88,22 @@ def conflict(slug: str) -> str:
         palette=palette,
         trend_step=agg.TREND_STEP,
     )
+
+
+@bp.get("/conflicts/<slug>/dashboard/<name>")
+@requires("read")
+def conflict_table(slug: str, name: str) -> str:
+    """One of the dashboard's data tables as a page (the dashboard reads it when opened)."""
+    if name not in tables.TABLES:
+        abort(404, description=f"No dashboard table is called {name!r}.")
+    record = conflict_or_404(slug, page=True)
+    flt = ActivityFilter.from_args(request.args, db.session)
+    title = tables.TABLES[name][0]
+    header, rows = tables.for_page(name, tables.table(report.build(db.session, record.id, flt), name))
+    return render_template(
+        "dashboards/table.html", conflict=record, name=name, title=title, header=header, rows=rows,
+        errors=flt.errors, activity_filter=flt,
+    )  # fmt: skip
 
 
 @bp.get("/conflicts/<slug>/dashboard/<name>.csv")
@@ -127,7 +149,7 @@ def trend(slug: str) -> str | Response:
 def overview() -> str:
     """All conflicts: phase, type, region, activity volume per year, last activity, track mix."""
     view = portfolio.from_args(request.args)
-    rows = portfolio.rows(db.session, view)
+    rows = portfolio.rows(db.session, view, request.args.get("page", 1, type=int) or 1, current_app.config["PAGE_SIZE"])
     track_legend = [(palette.TRACK[k], label) for k, label in LABELS["track"].items()]
     return render_template(
         "dashboards/portfolio.html", view=view, rows=rows, palette=palette, track_legend=track_legend
