@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from tests.factories import make_activity, make_conflict, make_participation, make_party
 from tracker.exports import columns
 from tracker.imports import activities as activity_import
-from tracker.models import Activity, AuditEntry, Conflict, Party, Source
+from tracker.models import Activity, AuditEntry, Conflict, Party, SearchDocument, Source
 from tracker.vocab import ActivityPartyRole as R
 
 HEADER = ",".join(columns.names(columns.ACTIVITIES))
@@ -161,9 +161,9 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
     rows = [GOOD.replace("Rome accords", f"Round {i}") for i in range(3)]
     report = activity_import.plan(session, moz, (MINIMAL + "\n" + "\n".join(rows)).encode(), activity_import.Options())
     assert report.ok
-    from tracker import saving
+    from tracker.activities import service
 
-    real = saving.create_all
+    real = service._write
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -172,12 +172,22 @@ def test_failure_while_writing_rolls_everything_back(moz, session: Session, monk
             raise activity_import.rules.RuleError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(activity_import, "BATCH", 1)  # the first rows are already flushed when the third fails
-    monkeypatch.setattr(saving, "create_all", flaky)
+    # Batches of one row: the first two are written (rows, links, sources, audit entries,
+    # search documents) when the third fails.
+    real_many = service.create_many
+    monkeypatch.setattr(service, "create_many", lambda *a, **kw: real_many(*a, **kw | {"batch": 1}))
+    monkeypatch.setattr(service, "_write", flaky)
     with pytest.raises(activity_import.rules.RuleError):
         activity_import.apply(session, moz, report, recorded_by=None)
+    assert calls["n"] == 3
     session.rollback()
     assert _count(session, Activity) == 0 and _count(session, AuditEntry) == 0
+    assert (
+        session.scalar(
+            sa.select(sa.func.count()).select_from(SearchDocument).where(SearchDocument.record_type == "activity")
+        )
+        == 0
+    )
 
 
 def test_duplicates_are_skipped_or_updated(client, auth, moz, session: Session) -> None:

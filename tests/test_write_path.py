@@ -199,3 +199,52 @@ def test_a_role_gets_every_reason_at_once() -> None:
     with pytest.raises(Invalid) as refused:
         ParticipationInput.parse({"party": 1, "role": "third_party", "side": "a"})
     assert {p.field for p in refused.value.problems} == {"side", "capacity"}
+
+
+def test_a_bulk_write_records_what_the_one_by_one_write_records(alpha: Conflict, session: Session) -> None:
+    """An import writes its rows through the driver (service.create_many); the records, links,
+    sources, audit entries, search documents and tallies are those of the ORM path."""
+    from tests.factories import make_conflict
+    from tracker.dashboards import tallies
+    from tracker.models import ActivityParty, SearchDocument, Source
+
+    alphaland = session.scalars(sa.select(Party.id).where(Party.name == "Alphaland")).one()
+
+    def inputs(prefix: str) -> list[ActivityInput]:
+        return [
+            ActivityInput.parse({
+                "date": f"1993-0{i + 1}", "end_date": "1993-12-31" if i else "", "type": "negotiation_round",
+                "track": "1.5", "scope": "bilateral", "official_level": "ministerial", "form": "formal_meeting",
+                "purpose": "agreement", "effect": "de_escalating", "incentive": "carrot", "title": f"{prefix} {i}",
+                "description": "Talks, “quoted”.", "parties": [{"party": alphaland, "role": "mediator"}],
+                "sources": [{"citation": f"Report {i}", "url": "https://example.org/r"}, {"citation": "Diary"}],
+            })
+            for i in range(3)
+        ]  # fmt: skip
+
+    one_by_one = service.create_activities(session, alpha, inputs("Round"), recorded_by=None)
+    other = make_conflict(session, slug="other", name="Other conflict")
+    session.flush()
+    ids = service.create_many(session, other, inputs("Bulk"), recorded_by=None, add_missing_parties=True, batch=2)
+    session.commit()
+    assert len(ids) == 3 and ids == sorted(ids)
+
+    def record(activity_id: int) -> tuple:
+        a = session.get(Activity, activity_id)
+        links = session.execute(sa.select(ActivityParty.party_id, ActivityParty.role, ActivityParty.position)
+                                .where(ActivityParty.activity_id == activity_id)).all()  # fmt: skip
+        sources = session.execute(sa.select(Source.position, Source.citation, Source.url)
+                                  .where(Source.activity_id == activity_id).order_by(Source.position)).all()  # fmt: skip
+        changes = session.scalars(sa.select(AuditEntry.changes).where(AuditEntry.record_type == "activity",
+                                                                      AuditEntry.record_id == activity_id)).one()  # fmt: skip
+        folded = session.scalars(sa.select(SearchDocument.folded).where(SearchDocument.record_type == "activity",
+                                                                        SearchDocument.record_id == activity_id)).one()  # fmt: skip
+        columns = {c: getattr(a, c) for c in service.COLUMNS if c != "title"}
+        changes = {k: v for k, v in changes.items() if k not in ("title", "conflict_id")}
+        return columns, a.version, links, sources, changes, folded.split(" ", 2)[2:]
+
+    for made, bulk_id in zip(one_by_one, ids, strict=True):
+        assert record(bulk_id) == record(made.id)
+    session.expire_all()
+    with session.get_bind().connect() as conn:
+        assert tallies.drift(conn) == {"activity_tally": {}, "party_tally": {}}

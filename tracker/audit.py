@@ -214,6 +214,38 @@ def through(name: str) -> Callable[[F], F]:
     return decorate
 
 
+def _drop_bare_precisions(changes: dict[str, list[Any]], values: dict[str, Any]) -> None:
+    # The precision of a date the record does not have says nothing.
+    for key in [k for k in changes if k.endswith("_precision")]:
+        if values.get(key.removesuffix("_precision")) in (None, ""):
+            del changes[key]
+
+
+def created(after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The changes a creation records: each field given a value, from nothing."""
+    changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
+    _drop_bare_precisions(changes, after)
+    return changes
+
+
+def created_rows(record_type: str, records: list[tuple[int, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The audit entries of records created in bulk (``(id, summary, snapshot)`` each), as
+    column values for :func:`tracker.bulk.insert_many`: the same entries :func:`entry` makes,
+    in the actor's name and through the origin in force."""
+    who, origin_name, now = _actor.get(), _origin.get(), datetime.now(UTC)
+    return [
+        {"at": now, "user_id": who.user_id, "actor": who.name, "action": AuditAction.CREATE.value,
+         "record_type": record_type, "record_id": record_id, "summary": summary[:300],
+         "changes": created(after), "origin": origin_name}
+        for record_id, summary, after in records
+    ]  # fmt: skip
+
+
+def plain(value: Any) -> Any:
+    """A field value as the audit trail keeps it (JSON-safe)."""
+    return _plain(value)
+
+
 def entry(
     action: AuditAction, obj: Any, before: dict[str, Any] | None = None, *, summary: str = "", actor: str | None = None
 ) -> AuditEntry | None:
@@ -225,18 +257,15 @@ def entry(
     """
     after = snapshot(obj) if action != AuditAction.DELETE else {}
     if action == AuditAction.CREATE:
-        changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
+        changes = created(after)
     elif action == AuditAction.UPDATE:
         changes = diff(before or {}, after)
         if not changes:
             return None
     else:
         changes = {k: [v, None] for k, v in (before or {}).items() if v not in (None, "", [])}
-    if action != AuditAction.UPDATE:  # the precision of a date the record does not have says nothing
-        values = after or before or {}
-        for key in [k for k in changes if k.endswith("_precision")]:
-            if values.get(key.removesuffix("_precision")) in (None, ""):
-                del changes[key]
+    if action == AuditAction.DELETE:
+        _drop_bare_precisions(changes, before or {})
     who = Actor(None, actor) if actor else _actor.get()
     return AuditEntry(
         user_id=who.user_id,

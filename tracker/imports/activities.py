@@ -230,9 +230,6 @@ def _compare(session: Session, rows: list[Row], options: Options) -> None:
                 row.action = "update" if options.on_duplicate == "update" else "skip"
 
 
-BATCH = 500
-
-
 @audit.through("import")
 def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: int | None) -> dict[str, int]:
     """Write a clean plan through the activity service, in the session's transaction; the
@@ -272,10 +269,9 @@ def apply(session: Session, conflict: Conflict, result: Plan, *, recorded_by: in
             except rules.RuleError as error:
                 raise rules.RuleError(f"line {row.line}: {error}") from None
     try:
-        service.create_activities(
-            session, conflict, new, recorded_by=recorded_by, add_missing_parties=result.options.add_missing_parties,
-            batch=BATCH,
-        )  # fmt: skip
+        service.create_many(
+            session, conflict, new, recorded_by=recorded_by, add_missing_parties=result.options.add_missing_parties
+        )
     except service.ItemError as error:
         raise rules.RuleError(f"line {lines[error.index]}: {error}") from None
     return counts
