@@ -44,8 +44,12 @@ class ReferenceDataMissing(RuntimeError):
 
 
 def _path() -> Path:
+    return Path(_where())
+
+
+def _where() -> str | Path:
     if has_app_context():
-        return Path(current_app.config.get("CAMEO_CODES_PATH") or DEFAULT_PATH)
+        return current_app.config.get("CAMEO_CODES_PATH") or DEFAULT_PATH
     return DEFAULT_PATH
 
 
@@ -76,9 +80,14 @@ def _read(path: Path) -> dict[str, CameoCode]:
     return table
 
 
+@cache
+def _read_at(where: str | Path) -> dict[str, CameoCode]:
+    return _read(Path(where))
+
+
 def codes() -> dict[str, CameoCode]:
-    """Every CAMEO code, by code."""
-    return _read(_path())
+    """Every CAMEO code, by code (read once per path: an import looks codes up per row)."""
+    return _read_at(_where())
 
 
 def lookup(code: str) -> CameoCode | None:
