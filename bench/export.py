@@ -100,8 +100,8 @@ print(json.dumps({"seconds": elapsed, "bytes": size, "lines": lines, "streaming_
 """
 
 
-def served_export(url: str) -> dict:
-    output = subprocess.run([sys.executable, "-c", SERVE, url, SLUG], check=True, capture_output=True, text=True).stdout
+def served_export(url: str, slug: str = SLUG) -> dict:
+    output = subprocess.run([sys.executable, "-c", SERVE, url, slug], check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 

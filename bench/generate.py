@@ -36,6 +36,8 @@ from tracker.dashboards import tallies
 from tracker.models import Activity, ActivityParty, Conflict, Participation, Party, PhaseChange, SearchDocument, Source
 from tracker.search import index
 from tracker.vocab import (
+    CONTEXT_TYPES,
+    STATEMENT_TYPES,
     ActivityPartyRole,
     ActivityType,
     ConflictType,
@@ -98,7 +100,8 @@ def _fold(text: str) -> str:
 class _Codebook:
     """The values activities cycle through, read once."""
 
-    types: ClassVar = [(t.value, t.cameo) for t in ActivityType]
+    # Words and fighting between the direct parties carry no incentive (rules.incentive_applies).
+    types: ClassVar = [(t.value, t.cameo, t not in STATEMENT_TYPES | CONTEXT_TYPES) for t in ActivityType]
     tracks, levels, scopes = Track.keys(), OfficialLevel.keys(), Scope.keys()
     forms, purposes, effects = Form.keys(), Purpose.keys(), Effect.keys()
     incentives: ClassVar = [None, None, None, *Incentive.keys()]
@@ -112,14 +115,14 @@ def _activities(rng: random.Random, conflict_id: int, party_ids: list[int], ids:
     for aid in ids:
         day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
         end = day + timedelta(days=rng.randrange(1, 400)) if rng.random() < 0.03 else None
-        kind, cameo = rng.choice(c.types)
+        kind, cameo, carries = rng.choice(c.types)
         word = rng.choice(vocabulary)
         title = f"Activity {aid}, with a comma: {word}"
         citation = f"Bench source {aid}"
         yield (
             (aid, conflict_id, day, "day", end, "day", kind, cameo, rng.choice(c.tracks), rng.choice(c.scopes),
              rng.choice(c.levels), rng.choice(c.forms), rng.choice(c.purposes), rng.choice(c.effects),
-             rng.choice(c.incentives), title, DESCRIPTION, now, now, 1),
+             rng.choice(c.incentives) if carries else None, title, DESCRIPTION, now, now, 1),
             (aid, *rng.sample(party_ids, 2)),
             (aid, 0, citation, f"https://example.org/{aid}"),
             ("activity", aid, conflict_id, title, f"{DESCRIPTION}\n{citation}", _fold(f"{title}\n{DESCRIPTION}\n{citation}")),
