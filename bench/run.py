@@ -201,10 +201,10 @@ def _machine() -> list[str]:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    memory = next((int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
-    model = next(
-        (l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor()
-    )
+    meminfo, cpuinfo = Path("/proc/meminfo").read_text(), Path("/proc/cpuinfo").read_text()
+    memory = next((int(line.split()[1]) // 1024 for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+                 platform.processor())  # fmt: skip
     pg = ""
     with contextlib.suppress(Exception):
         pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "root", "-d", "test", "-Atc", "SHOW server_version"],
@@ -227,9 +227,9 @@ def _met(value: float | None, target: float | None, *, at_least: bool = False) -
 
 
 def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    lines = ["# Benchmark results (issue 14)", "", "Written by `python -m bench.run`; "
-             f"{args.activities:,} activities, medians of {args.repeat} requests through the WSGI app.", "",
-             *_machine(), ""]  # fmt: skip
+    intro = (f"Written by `python -m bench.run`; {args.activities:,} activities, medians of {args.repeat} "
+             "requests through the WSGI app.")  # fmt: skip
+    lines = ["# Benchmark results (issue 14)", "", intro, "", *_machine(), ""]
     names = [r["backend"] for r in results]
     lines += ["## Generator", "", "| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     lines.append("| seconds (target < 300) | " + " | ".join(
@@ -260,9 +260,10 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         for label, cell in flows:
             lines.append(f"| {label} | " + " | ".join(cell(r) for r in results) + " |")
         t = results[0]["throughput"]
-        lines += ["", f"Throughput: {t['users']} signed-in users (threads, keep-alive), {t['workers']} gunicorn gthread "
-                  f"workers, {args.seconds:.0f} s on loopback; each reads the 890k conflict's first page and follows Next "
-                  "ten pages deep, again and again."]  # fmt: skip
+        how = (f"Throughput: {t['users']} signed-in users (threads, keep-alive), {t['workers']} gunicorn gthread "
+               f"workers, {args.seconds:.0f} s on loopback; each reads the 890k conflict's first page and follows Next "
+               "ten pages deep, again and again.")  # fmt: skip
+        lines += ["", how]
     lines += ["", "## Plans of each page's slowest statement", ""]
     for r in results:
         lines += [f"### {r['backend']}", ""]
