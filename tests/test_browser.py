@@ -364,3 +364,41 @@ def test_take_in_a_day_of_events_map_an_actor_and_accept_from_the_keyboard(
     browser.get(f"{live_url}/conflicts/war-2008/dashboard")
     assert "Pending candidates from event feeds" in browser.page_source
     assert not browser.get_log("browser") or all(e["level"] != "SEVERE" for e in browser.get_log("browser"))
+
+
+def test_a_dashboards_long_table_opens_in_place_and_a_swimlane_mark_opens_its_period(
+    browser, live_url: str, session: Session, users
+) -> None:
+    from datetime import date
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.factories import make_activity
+    from tracker.vocab import ActivityPartyRole as R
+
+    conflict = make_conflict(session, slug="long", name="Long conflict")
+    parties = [make_party(session, name=f"Envoy {i}") for i in range(3)]
+    for p in parties:
+        make_participation(session, conflict, p)
+    for i in range(48):  # four years by quarter, three parties: 48 rows in "Who is active"
+        make_activity(session, conflict, [(parties[i % 3], R.MEDIATOR)], title=f"Round {i}",
+                      date=date(1990 + i // 12, 1 + i % 12, 1))  # fmt: skip
+    session.commit()
+    _sign_in(browser, live_url, "viewer")
+    browser.get(f"{live_url}/conflicts/long/dashboard")
+    details = browser.find_element(By.CSS_SELECTOR, 'details[data-src$="/dashboard/parties"]')
+    assert not details.find_elements(By.TAG_NAME, "table")
+    _click(browser, details.find_element(By.TAG_NAME, "summary"))
+    WebDriverWait(browser, 10).until(lambda _b: details.find_elements(By.CSS_SELECTOR, "table tbody tr"))
+    assert len(details.find_elements(By.CSS_SELECTOR, "table tbody tr")) == 48
+    # A mark of the second lane, third column: Envoy 1's activities of 1990-Q3.
+    lane = browser.find_elements(By.CSS_SELECTOR, "g[data-lane]")[1]
+    mark = lane.find_elements(By.TAG_NAME, "circle")[2]
+    assert mark.find_element(By.TAG_NAME, "title").get_attribute("textContent") == "1990-Q3: 1"
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", mark)
+    WebDriverWait(browser, 10).until(lambda b: "from=" in b.current_url)
+    assert f"party={parties[1].id}" in browser.current_url
+    assert "from=1990-07-01" in browser.current_url and "to=1990-09-30" in browser.current_url
+    timeline = browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    assert "Round 7" in timeline and "Round 4" not in timeline

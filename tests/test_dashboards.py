@@ -211,15 +211,17 @@ def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, 
     assert "<title>1990-Q1 · Track 1: 2</title>" in page
     assert "<title>1990-Q3 · Track 1.5: 1</title>" in page
     assert 'fill="#0072B2"' in page and 'fill="#E69F00"' in page  # track 1 and 1.5 colours
-    assert "<title>Alpha: Ministerial → Unofficial in 1990-Q3</title>" in page
-    assert "<title>1991-Q1: 1 activity</title>" in page  # a swimlane mark (its lane names the party)
+    assert "<title>Ministerial → Unofficial in 1990-Q3</title>" in page
+    assert (
+        "<title>1991-Q1: 1</title></circle>" in page
+    )  # a swimlane mark: its period and count (the lane names the party)
     assert page.count('class="data-table') == 9
     assert "<script" not in page.split("</main>")[0]
     # Each lane links to its party's activities; a mark, through page.js, to those of its
     # period: the lane's link with the column's from/to.
     lane = f"/conflicts/fx?party={fixture_conflict['a'].id}#timeline-heading"
     assert f'data-lane="{lane}"' in page.replace("&amp;", "&") and f'href="{lane}"' in page.replace("&amp;", "&")
-    assert 'data-periods="1990-01-01/1990-03-31 1990-04-01/1990-06-30' in page
+    assert 'data-periods="1990-01-01/1990-03-31 1990-04-01/1990-06-30' in page and 'data-columns="230 22"' in page
 
 
 def test_heavy_charts_draw_the_busiest_parties_and_long_tables_load_when_opened(

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter
 
 from tracker import cameo, vocab
+from tracker.dashboards import charts
 from tracker.rules import MAX_ID, format_partial_date
 
 #: The query arguments that say where in a list a page is (a number, or a keyset cursor).
@@ -126,3 +127,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(link_with_filters)
     app.add_template_filter(counted)
     app.add_template_filter(table_rows)
+    app.add_template_filter(charts.grouped, "svg_marks")

@@ -282,7 +282,7 @@ def _arrange(rows: list[Any], bucketing: Bucketing, buckets: list[tuple[int, int
 
 #: Parties drawn in the ladder and the swimlanes (the most active; the data tables list all):
 #: the charts' marks are bounded by their size on screen, not by the number of parties.
-DRAWN_PARTIES = 10
+DRAWN_PARTIES = 6
 
 
 @dataclass

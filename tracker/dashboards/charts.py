@@ -23,11 +23,21 @@ class Rect:
 
     def svg(self) -> Markup:
         """The mark as SVG (written here: a chart has hundreds, and the template would escape
-        every number of each one). Its outline is its group's (the template's ``<g>``)."""
+        every number of each one). Its fill and outline are its group's (:func:`grouped`)."""
         return Markup(
-            f'<rect x="{self.x}" y="{self.y}" width="{self.w}" height="{self.h}" fill="{escape(self.fill)}">'
-            f"<title>{escape(self.title)}</title></rect>"
+            f'<rect x="{self.x}" y="{self.y}" width="{self.w}" height="{self.h}"><title>{escape(self.title)}</title></rect>'
         )
+
+
+def grouped(rects: list[Rect]) -> Markup:
+    """The marks as SVG, one group per colour (the fill said once, not per mark)."""
+    fills: dict[str, list[Rect]] = {}
+    for r in rects:
+        fills.setdefault(r.fill, []).append(r)
+    return Markup("").join(
+        Markup('<g fill="{}">').format(fill) + Markup("").join(r.svg() for r in marks) + Markup("</g>")
+        for fill, marks in fills.items()
+    )
 
 
 @dataclass
@@ -88,10 +98,10 @@ def stacked_bars(
             y -= h
             chart.rects.append(
                 Rect(
-                    round(x, 2),
-                    round(y, 2),
-                    round(bar_w, 2),
-                    round(h, 2),
+                    round(x, 1),
+                    round(y, 1),
+                    round(bar_w, 1),
+                    round(h, 1),
                     colors[key],
                     f"{label} · {labels[key]}: {count}",
                 )
@@ -185,10 +195,10 @@ def diverging_bars(
             fill = colors["cooperative" if value > 0 else "conflictual"]
             chart.rects.append(
                 Rect(
-                    round(left + i * slot + (slot - bar_w) / 2, 2),
-                    round(y, 2),
-                    round(bar_w, 2),
-                    round(h, 2),
+                    round(left + i * slot + (slot - bar_w) / 2, 1),
+                    round(y, 1),
+                    round(bar_w, 1),
+                    round(h, 1),
                     fill,
                     f"{label} · {what}: {value:+.2f}",
                 )

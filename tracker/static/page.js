@@ -34,12 +34,15 @@ document.addEventListener("toggle", async (event) => {
   }
 }, true);
 // A swimlane mark opens its party's activities of its period: the lane's link (data-lane)
-// with the from/to of the mark's column (the chart's data-periods, "from/to" per column).
+// with the from/to of the mark's column (the chart's data-periods, "from/to" per column; the
+// column from the mark's x and the chart's data-columns, "left cell").
 document.addEventListener("click", (event) => {
-  const mark = event.target.closest("g[data-lane] [data-i]");
+  const mark = event.target.closest("g[data-lane] circle");
   const chart = mark && mark.closest("svg[data-periods]");
   if (!chart) return;
-  const [from, to] = chart.dataset.periods.split(" ")[Number(mark.dataset.i)].split("/");
+  const [left, cell] = chart.dataset.columns.split(" ").map(Number);
+  const column = Math.floor((Number(mark.getAttribute("cx")) - left) / cell);
+  const [from, to] = chart.dataset.periods.split(" ")[column].split("/");
   const url = new URL(mark.closest("g[data-lane]").dataset.lane, window.location.href);
   url.searchParams.set("from", from);
   url.searchParams.set("to", to);
