@@ -71,8 +71,7 @@ def test_a_save_of_many_records_failing_half_way_writes_nothing(
 def test_an_import_failing_half_way_writes_nothing_and_can_be_tried_again(
     app: Flask, client, auth, moz, session: Session, monkeypatch
 ) -> None:
-    from tracker import saving
-    from tracker.imports import activities as activity_import
+    from tracker.activities import service
 
     auth.login("analyst")
     rows = "\r\n".join(GOOD.replace("Rome accords", f"Round {i}") for i in range(30))
@@ -80,7 +79,7 @@ def test_an_import_failing_half_way_writes_nothing_and_can_be_tried_again(
                        "on_duplicate": "skip"}, content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
     before = fingerprint(session)
-    real, calls = saving.create_all, {"n": 0}
+    real, calls = service._write, {"n": 0}
 
     def fails_on_the_third_batch(*args, **kwargs):
         calls["n"] += 1
@@ -89,14 +88,17 @@ def test_an_import_failing_half_way_writes_nothing_and_can_be_tried_again(
         return real(*args, **kwargs)
 
     _as_in_production(app, monkeypatch)
-    monkeypatch.setattr(activity_import, "BATCH", 5)  # two batches are flushed when the third fails
-    monkeypatch.setattr(saving, "create_all", fails_on_the_third_batch)
+    # Batches of five rows: two are written (rows, links, sources, audit entries, search
+    # documents) when the third fails.
+    real_many = service.create_many
+    monkeypatch.setattr(service, "create_many", lambda *a, **kw: real_many(*a, **kw | {"batch": 5}))
+    monkeypatch.setattr(service, "_write", fails_on_the_third_batch)
     failed = client.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"})
     assert failed.status_code == 500 and calls["n"] == 3
     assert fingerprint(session) == before
     assert session.get(PendingUpload, token) is not None  # kept: the import may be tried again
 
-    monkeypatch.setattr(saving, "create_all", real)
+    monkeypatch.setattr(service, "_write", real)
     again = client.post("/conflicts/moz/import/confirm", data={"token": token, "on_duplicate": "skip"})
     assert again.status_code == 302
     session.rollback()

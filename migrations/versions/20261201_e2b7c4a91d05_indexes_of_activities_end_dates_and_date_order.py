@@ -2,9 +2,9 @@
 
 The timeline's and dashboards' "from" filter keeps an activity whose last day (its end date,
 else its date) is on or after the day given. ``COALESCE(end_date, date) >= :from`` cannot narrow
-an index, so the filter is now said as ``date >= :from OR end_date >= :from``: the first bound
-walks the (conflict, date) index, the second this partial index of the few activities that
-have an end date. A party's page lists its activities in date order across conflicts; for a
+an index: PostgreSQL walked the (conflict, date) index from the conflict's first day. The filter
+now also says ``date >= (the earliest start of the activities spanning :from)``, read from this
+partial index of the few activities that have an end date, so the walk starts there. A party's page lists its activities in date order across conflicts; for a
 party with many links it walks ``(date, id)``, checking each activity's links, and stops after a
 page (``filters.involving``). Plain CREATE INDEX: no table is rebuilt, the tally triggers stay.
 
@@ -28,9 +28,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index(
-        "ix_activity_conflict_end_date",
+        "ix_activity_end_date",
         "activity",
-        ["conflict_id", "end_date"],
+        ["end_date", "date"],
         unique=False,
         sqlite_where=sa.text("end_date IS NOT NULL"),
         postgresql_where=sa.text("end_date IS NOT NULL"),
@@ -40,4 +40,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_activity_date_id", table_name="activity")
-    op.drop_index("ix_activity_conflict_end_date", table_name="activity")
+    op.drop_index("ix_activity_end_date", table_name="activity")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -128,10 +128,12 @@ class ActivityFilter:
         if self.party_ids:
             stmt = stmt.where(involving(self.party_ids, walk=self.walk_parties))
         if self.date_from:
-            # The activity's last day (its end date, else its date) is on or after "from". Said as
-            # two bounds an index can narrow: starting on or after it ((conflict, date) index), or
-            # ending on or after it (the partial index of activities with an end date).
-            stmt = stmt.where(sa.or_(Activity.date >= self.date_from, Activity.end_date >= self.date_from))
+            # The activity's last day (its end date, else its date) is on or after "from": it
+            # starts on or after it, or ends on or after it. No activity kept starts before the
+            # earliest start of those spanning "from", a bound the (conflict, date) index walks
+            # from (instead of from the conflict's first day, testing every row).
+            kept = sa.or_(Activity.date >= self.date_from, Activity.end_date >= self.date_from)
+            stmt = stmt.where(Activity.date >= earliest_start(self.date_from), kept)
         if self.date_to:
             stmt = stmt.where(Activity.date <= self.date_to)
         return stmt
@@ -163,3 +165,18 @@ def involving(party_ids: list[int], *, walk: bool = False) -> sa.ColumnElement[b
     if walk:
         return sa.exists().where(ActivityParty.activity_id == Activity.id, ActivityParty.party_id.in_(party_ids))
     return Activity.id.in_(sa.select(ActivityParty.activity_id).where(ActivityParty.party_id.in_(party_ids)))
+
+
+def earliest_start(day: date) -> sa.ScalarSelect[date]:
+    """The earliest start of the activities that begin before ``day`` and end on or after it,
+    else ``day`` (in any conflict: one range of the partial index of end dates)."""
+    spanning = sa.alias(cast(sa.Table, Activity.__table__), "spanning")
+    # OFFSET 0 keeps the starts read from the partial index: asked for min(date) directly,
+    # PostgreSQL walks the whole date index from its first day looking for one that spans.
+    starts = (
+        sa.select(spanning.c.date.label("start"))
+        .where(spanning.c.end_date >= day, spanning.c.date < day)
+        .offset(0)
+        .subquery("starts")
+    )
+    return sa.select(sa.func.coalesce(sa.func.min(starts.c.start), day)).scalar_subquery()

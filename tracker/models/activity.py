@@ -65,11 +65,12 @@ class Activity(VersionedMixin, Base):
             "incentive",
             "end_date",
         ),
-        # The date filters' other bound: activities that last, by their end date (few have one).
+        # The date filters' bound: the activities that last, by end date (few have one), with
+        # their start (activities.filters.earliest_start: an index-only range).
         sa.Index(
-            "ix_activity_conflict_end_date",
-            "conflict_id",
+            "ix_activity_end_date",
             "end_date",
+            "date",
             sqlite_where=sa.text("end_date IS NOT NULL"),
             postgresql_where=sa.text("end_date IS NOT NULL"),
         ),

@@ -206,17 +206,32 @@ def search(session: Session, query: str, *, record_type: str | None = None, conf
         conditions.append(d.c.record_type == record_type)
     if conflict_id is not None:
         conditions.append(d.c.conflict_id == conflict_id)
-    # The newest RANKED + 1 matches, by id: the engine walks its index backwards and stops there
-    # (one pass over a common word's matches instead of a count and a ranking of all of them).
-    newest_ids = session.scalars(
-        sa.select(d.c.id).select_from(source).where(*conditions).order_by(newest).limit(RANKED + 1), params
-    ).all()
-    results = Results([], len(newest_ids), page, per_page, capped=len(newest_ids) > RANKED)
+    matching = sa.select(d.c.id).select_from(source).where(*conditions)
+    shown: list[int] | None = None
+    if session.get_bind().dialect.name == "sqlite":
+        # FTS5 walks a word's matches in rowid order: the newest RANKED + 1 in one backward pass
+        # (a count and a ranking of a common word's million matches would each read them all).
+        newest_ids = session.scalars(matching.order_by(newest).limit(RANKED + 1), params).all()
+        total = len(newest_ids)
+        shown = newest_ids[:RANKED]
+    else:
+        # GIN keeps no order: count through it up to RANKED + 1 (a bitmap of the matches, the
+        # table read only until the count is reached); the newest are then read along the key.
+        total = session.execute(
+            sa.select(sa.func.count()).select_from(matching.limit(RANKED + 1).subquery()), params
+        ).scalar_one()
+    results = Results([], total, page, per_page, capped=total > RANKED)
     results.page = page = min(max(1, page), results.pages)
     columns = (d.c.record_type, d.c.record_id, d.c.conflict_id, d.c.title, d.c.body)
-    if results.capped:  # too many to rank: the newest, this page's share of them
-        shown = newest_ids[:RANKED][(page - 1) * per_page : page * per_page]
-        rows = session.execute(sa.select(*columns).where(d.c.id.in_(shown)).order_by(d.c.id.desc())).all()
+    if results.capped and shown is not None:  # too many to rank: the newest, this page's share of them
+        ids = shown[(page - 1) * per_page : page * per_page]
+        rows = session.execute(sa.select(*columns).where(d.c.id.in_(ids)).order_by(d.c.id.desc())).all()
+    elif results.capped:
+        rows = session.execute(
+            sa.select(*columns).select_from(source).where(*conditions).order_by(newest)
+            .limit(min(per_page, RANKED - (page - 1) * per_page)).offset((page - 1) * per_page),
+            params,
+        ).all()  # fmt: skip
     else:
         kind_order = sa.case({t: i for i, t in enumerate(RECORD_TYPES)}, value=d.c.record_type)
         rows = session.execute(
