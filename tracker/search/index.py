@@ -213,7 +213,7 @@ def search(session: Session, query: str, *, record_type: str | None = None, conf
         # (a count and a ranking of a common word's million matches would each read them all).
         newest_ids = session.scalars(matching.order_by(newest).limit(RANKED + 1), params).all()
         total = len(newest_ids)
-        shown = newest_ids[:RANKED]
+        shown = list(newest_ids[:RANKED])
     else:
         # GIN keeps no order: count through it up to RANKED + 1 (a bitmap of the matches, the
         # table read only until the count is reached); the newest are then read along the key.
