@@ -177,14 +177,24 @@ def test_party_page_shows_standing_recognitions_roles_and_activities(client, aut
 
 
 def test_pages_with_filters_run_a_constant_number_of_statements(
-    client, auth, session: Session, story, count_statements
+    client, auth, session: Session, story, count_statements, monkeypatch
 ) -> None:
+    from tracker.activities import filters
+    from tracker.search import index
+
+    # Small limits, so the extra rows below switch each page to its other strategy (a busy
+    # party walked in date order; too many matches to rank): the statements stay as many.
+    monkeypatch.setattr(filters, "WALK_ABOVE", 20)
+    monkeypatch.setattr(index, "RANKED", 20)
     auth.login("viewer")
     urls = [
         f"/conflicts/ga?track=1&party={story['russia'].id}&from=1990",
+        f"/conflicts/ga?party={story['russia'].id}",
         f"/parties/{story['russia'].id}",
+        "/search?q=r",  # "Geneva round" now; with the "Extra round"s below, past the ranked limit
         "/search?q=a",
         "/parties/",
+        "/conflicts/ga?type=negotiation_round&track=1",
     ]
     before = {}
     for url in urls:
@@ -197,7 +207,7 @@ def test_pages_with_filters_run_a_constant_number_of_statements(
             session,
             conflict,
             [(story["russia"], R.INITIATOR), (story["un"], R.MEDIATOR)],
-            title=f"Extra {i}",
+            title=f"Extra round {i}",
             date=date(1995, 1, 1 + i % 28),
             track="1",
         )
@@ -355,3 +365,42 @@ def test_the_from_filter_keeps_activities_that_end_after_it(client, auth, sessio
         "Ended early",
         "Long talks",
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "tallied"),
+    [
+        ("", True), ("track=1", True), ("type=negotiation_round", True), ("track=1&track=2&purpose=agreement", True),
+        ("effect=neutral&effect=escalating&track=1", True), ("type=negotiation_round&purpose=agreement", False),
+        ("level=ministerial", False), ("from=1990", False), ("to=1995", False), ("party=1", False),
+    ],
+)  # fmt: skip
+def test_a_filtered_total_comes_from_the_tallies_when_they_count_it_exactly(
+    client, auth, story, session: Session, monkeypatch, query: str, tallied: bool
+) -> None:
+    """The track and one of the type, purpose or effect are counted by the tallies (exactly, as
+    the rows are); anything else is counted up to the cap."""
+    from urllib.parse import parse_qsl
+
+    from werkzeug.datastructures import MultiDict
+
+    from tracker.activities.filters import ActivityFilter
+    from tracker.conflicts import queries
+
+    conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "ga")).one()
+    flt = ActivityFilter.from_args(MultiDict(parse_qsl(query)), session)
+    counted = queries.tallied_count(conflict.id, flt)
+    assert (counted is not None) == tallied
+    if counted is not None:
+        from tracker.models import Activity
+
+        rows = session.scalar(
+            sa.select(sa.func.count()).select_from(
+                flt.apply(sa.select(Activity.id).where(Activity.conflict_id == conflict.id)).subquery()
+            )
+        )
+        assert session.scalar(counted) == rows
+        auth.login("viewer")
+        monkeypatch.setitem(client.application.config, "COUNT_CAP", 0)  # a count would say "0+"
+        page = unescape(client.get(f"/conflicts/ga?{query}").get_data(as_text=True))
+        assert "+ activit" not in page

@@ -7,13 +7,16 @@ the CSV exports and the JSON API.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.models import Activity, ActivityParty, ActivityTally, Conflict, Participation, PhaseChange
 from tracker.vocab import Role
+
+if TYPE_CHECKING:
+    from tracker.activities.filters import ActivityFilter
 
 
 def current_phase_column() -> sa.ScalarSelect:
@@ -90,12 +93,27 @@ def timeline(conflict_id: int, *, newest_first: bool = False, ordered: bool = Tr
     )
 
 
-def activity_count(conflict_id: int) -> sa.Select:
-    """How many activities the conflict has, read from the dashboard tallies (a few hundred
-    rows per conflict, whatever its size) rather than counted."""
-    return sa.select(sa.func.coalesce(sa.func.sum(ActivityTally.n), 0)).where(
-        ActivityTally.conflict_id == conflict_id, ActivityTally.kind == "track"
+#: The vocabularies besides the track that have a tally kind of their own.
+_TALLIED = ("type", "purpose", "effect")
+
+
+def tallied_count(conflict_id: int, flt: ActivityFilter) -> sa.Select | None:
+    """How many activities match ``flt``, summed from the dashboard tallies (a few hundred rows
+    per conflict, whatever its size) when they count it exactly:
+    no filter, the track, and at most one of the type, purpose or effect (each activity has
+    one key of each kind); ``None`` otherwise (parties, dates, the level, two vocabularies)."""
+    others = [name for name in flt.vocab if name != "track"]
+    if flt.party_ids or flt.date_from or flt.date_to or len(others) > 1 or (others and others[0] not in _TALLIED):
+        return None
+    kind = others[0] if others else "track"
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(ActivityTally.n), 0)).where(
+        ActivityTally.conflict_id == conflict_id, ActivityTally.kind == kind
     )
+    if others:
+        stmt = stmt.where(ActivityTally.key.in_([v.value for v in flt.vocab[kind]]))
+    if "track" in flt.vocab:
+        stmt = stmt.where(ActivityTally.track.in_([v.value for v in flt.vocab["track"]]))
+    return stmt
 
 
 def group_by_role(participations: list[Participation]) -> dict[Role, list[Participation]]:

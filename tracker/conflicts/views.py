@@ -45,7 +45,8 @@ def _as_of(errors: list[str], conflict_end: date | None) -> date:
 def _timeline_page(conflict_id: int, activity_filter: ActivityFilter, newest_first: bool, errors: list[str]) -> Page:
     """The timeline's page: after or before a cursor (the pager's links: as fast deep in a
     long timeline as at its start), or, for a page number typed without one, counted off."""
-    total = None if activity_filter.active else db.session.scalar(queries.activity_count(conflict_id))
+    tallied = queries.tallied_count(conflict_id, activity_filter)  # else counted, up to the cap
+    total = None if tallied is None else db.session.scalar(tallied)
     size, cap = current_app.config["PAGE_SIZE"], current_app.config["COUNT_CAP"]
     number = request.args.get("page", 1, type=int)
     after, before = request.args.get("after"), request.args.get("before")
