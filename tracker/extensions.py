@@ -22,10 +22,6 @@ bootstrap = Bootstrap5()
 csrf = CSRFProtect()
 
 
-#: How much of an SQLite database file is read through memory-mapped I/O.
-MMAP_BYTES = 1 << 30
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_settings(dbapi_connection: object, _record: object) -> None:
     """Each SQLite connection: foreign keys checked (only when asked) and the write-ahead log
@@ -35,10 +31,6 @@ def _sqlite_settings(dbapi_connection: object, _record: object) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")  # stays "memory" for an in-memory database
-        # Reads through memory-mapped I/O: pages come from the system's file cache, shared by
-        # every connection and worker, instead of being copied into each connection's small
-        # page cache (a page of a million-row timeline reads rows scattered over the file).
-        cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cursor.close()
 
 
