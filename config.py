@@ -33,6 +33,9 @@ class Config:
     #: Long lists (a filtered timeline, a party's activities, the change log) are counted up to
     #: this many rows; past it they show "10,000+" and their pages go on while there are rows.
     COUNT_CAP = 10_000
+    #: Computed dashboards each worker keeps (conflict and filter pairs; a write moves the
+    #: data's version on, so a kept one is never stale). 0 keeps none.
+    DASHBOARD_KEEP = 32
     #: Requests a minute one API token may make (counted in the rate-limit store); more get 429.
     API_RATE_LIMIT = 600
     #: Largest upload accepted by the CSV import, in bytes.

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tests.factories import make_activity, make_conflict, make_participation, make_party
 from tests.site import world  # noqa: F401 (a fixture: one record of each kind)
 from tracker import create_app, migrate, throttle
+from tracker.dashboards import report as dashboard_report
 from tracker.dashboards import tallies
 from tracker.extensions import db as _db
 from tracker.models import Base
@@ -98,6 +99,7 @@ def app_ctx(app: Flask) -> Iterator[Flask]:
         yield app
         _db.session.rollback()
         throttle.limiter.reset()  # sign-in failures and API requests counted afresh
+        dashboard_report.computed().clear()  # the tables are emptied below: ids start again
     with app.app_context():
         with _db.engine.connect() as conn:
             drift = tallies.drift(conn) if sa.inspect(conn).has_table("activity_tally") else {}

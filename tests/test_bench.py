@@ -80,7 +80,7 @@ def test_the_whole_benchmark_runs_and_writes_its_results(tmp_path: Path) -> None
     results = run.main(["--activities", "1500", "--repeat", "1", "--seconds", "2", "--users", "1", "--workers", "1",
                         "--database-url", f"sqlite:///{tmp_path}/world.sqlite", "--out", str(out)])  # fmt: skip
     (result,) = results
-    assert result["generate_s"] is not None and len(result["pages"]) == 17
+    assert result["generate_s"] is not None and len(result["pages"]) == 19
     assert all(p.ms > 0 and p.statements > 0 and p.plan for p in result["pages"])
     assert result["import"]["ok"] and result["import"]["rows"] > 0
     assert result["export"]["rows"] > 0 and result["throughput"]["requests"] > 0 and result["throughput"]["errors"] == 0

@@ -476,3 +476,36 @@ def test_portfolio_pages_its_conflicts_on_one_year_axis(client, auth, session: S
     assert 'rel="next"' in first and "Page 3 of 3" in last
     assert "Portfolio 4" in unescape(client.get("/portfolio?page=99").get_data(as_text=True))  # clamped
     assert 'aria-label="Activities per year from 1990: 1, 0, 0, 0' in first  # one path per sparkline
+
+
+def test_a_dashboard_computed_once_is_kept_until_the_data_changes(
+    client, auth, session: Session, fixture_conflict, count_statements
+) -> None:
+    """Computed dashboards are kept per conflict, filter and data version: the same page again
+    reads only the span, the version and what changes on its own (pending candidates, trends);
+    any write (its audit entry) or new activity makes the next request compute afresh."""
+    from tracker.activities import service
+    from tracker.inputs.activity import ActivityInput
+    from tracker.models import Conflict
+
+    auth.login("viewer")
+    with count_statements() as first:
+        page = unescape(client.get("/conflicts/fx/dashboard?type=negotiation_round").get_data(as_text=True))
+    with count_statements() as again:
+        assert unescape(client.get("/conflicts/fx/dashboard?type=negotiation_round").get_data(as_text=True)) == page
+    assert again.count < first.count
+    other = unescape(client.get("/conflicts/fx/dashboard?type=agreement").get_data(as_text=True))
+    assert other != page and "1 activity from 1993-06-01" in other  # another filter, its own entry
+    conflict = session.scalars(sa.select(Conflict).where(Conflict.slug == "fx")).one()
+    service.create_activity(session, conflict, ActivityInput.parse({
+        "date": "1993-06-05", "type": "agreement", "track": "1", "scope": "bilateral", "official_level": "ministerial",
+        "form": "formal_meeting", "purpose": "agreement", "effect": "de_escalating", "title": "Second accord",
+        "sources": [{"citation": "Report"}],
+    }), recorded_by=None)  # fmt: skip
+    session.commit()
+    assert "2 activities from 1993-06-01" in unescape(
+        client.get("/conflicts/fx/dashboard?type=agreement").get_data(as_text=True)
+    )
+    with count_statements() as after_write:
+        client.get("/conflicts/fx/dashboard?type=negotiation_round")
+    assert after_write.count == first.count

@@ -102,6 +102,11 @@ class ActivityFilter:
     def active(self) -> bool:
         return bool(self.vocab or self.party_ids or self.date_from or self.date_to)
 
+    def key(self) -> tuple:
+        """What the filter applies, as a hashable value (equal filters, equal keys)."""
+        vocab = tuple(sorted((name, tuple(sorted(v.value for v in values))) for name, values in self.vocab.items()))
+        return (vocab, tuple(sorted(self.party_ids)), self.date_from, self.date_to)
+
     def chips(self, parties: dict[int, str]) -> list[tuple[str, str, str]]:
         """Each value the filter applies as ``(query argument, value, label)``, for the
         removable chips above the timeline (``parties``: names by id)."""

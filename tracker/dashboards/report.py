@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.activities.filters import ActivityFilter
 from tracker.dashboards import aggregates as agg
 from tracker.dashboards import sources
 from tracker.dashboards.aggregates import Escalation, Ladder, Series, Span, Swimlanes
-from tracker.dashboards.buckets import choose
-from tracker.models import Candidate, EventBatch, TrendOverride
+from tracker.dashboards.buckets import Bucketing, choose
+from tracker.models import Activity, AuditEntry, Candidate, EventBatch, TrendOverride
 from tracker.vocab import CandidateStatus
 
 
@@ -57,6 +61,60 @@ def _pending_rows(session: Session, conflict_id: int, flt: ActivityFilter) -> li
     return list(session.execute(stmt))
 
 
+class Computed:
+    """What the dashboards computed from the activities, kept per worker by conflict, filter,
+    time axis and data version (:func:`_version`), the least recently used dropped first.
+    A hit is a copy: the page changes what it is given (an analyst's trend overrides)."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self._kept, self._lock = size, OrderedDict[tuple, Any](), threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+        return copy.deepcopy(found) if found is not None else None
+
+    def put(self, key: tuple, value: Any) -> Any:
+        if self.size:
+            with self._lock:
+                self._kept[key] = copy.deepcopy(value)
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def computed() -> Computed:
+    """The computed dashboards this app keeps (``DASHBOARD_KEEP`` conflict-and-filter pairs,
+    default 32; 0 keeps none): one per worker process."""
+    kept = current_app.extensions.get("dashboards.computed")
+    if kept is None:
+        kept = current_app.extensions["dashboards.computed"] = Computed(current_app.config["DASHBOARD_KEEP"])
+    return kept
+
+
+def _version(session: Session) -> tuple[int | None, int | None]:
+    """The data's version: the last audit entry (every write through the app leaves one: a
+    form, an import, the API, an accepted candidate, the seed) and the last activity (bulk SQL
+    leaves none). Two probes of primary keys."""
+    last = [sa.select(sa.func.max(model.id)).scalar_subquery() for model in (AuditEntry, Activity)]
+    first, second = session.execute(sa.select(*last)).one()
+    return first, second
+
+
+def _compute(session: Session, conflict_id: int, flt: ActivityFilter, tallies: bool | None, b: Bucketing,
+             buckets: list[tuple[int, int]]) -> tuple[agg.Mix, Ladder, Swimlanes]:  # fmt: skip
+    src = sources.source(conflict_id, flt, tallies=tallies)
+    mix = agg.mix(session, src, b, buckets)
+    ladder, lanes = agg.parties_over_time(session, src, b, buckets)
+    return mix, ladder, lanes
+
+
 def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: bool | None = None) -> Dashboard:
     """The dashboard of one conflict under ``flt`` (four statements: the span, the pending
     candidates, the mix, the parties), counted from the tallies where they answer the filter (see
@@ -73,13 +131,13 @@ def build(session: Session, conflict_id: int, flt: ActivityFilter, *, tallies: b
         empty = agg.Series([], [], [], {})
         return Dashboard(span, empty, empty, [], [], [], agg.Ladder([], [], [], {}), agg.Swimlanes([], [], []),
                          agg.Escalation([], [], [], [], empty))  # fmt: skip
-    src = sources.source(conflict_id, flt, tallies=tallies)
     assert span.last is not None  # a span with a first activity has a last one
     assert axis[0] is not None and axis[1] is not None
     buckets = b.span(b.of(axis[0]), b.of(axis[1]))  # one time axis for every chart
-    mix = agg.mix(session, src, b, buckets)
+    key = (conflict_id, flt.key(), tallies, b.unit, buckets[0], buckets[-1], *_version(session))
+    kept = computed()
+    mix, ladder, lanes = kept.get(key) or kept.put(key, _compute(session, conflict_id, flt, tallies, b, buckets))
     span.count = sum(mix.tracks.totals())
-    ladder, lanes = agg.parties_over_time(session, src, b, buckets)
     overrides = session.scalars(
         sa.select(TrendOverride)
         .where(TrendOverride.conflict_id == conflict_id)
