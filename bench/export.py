@@ -82,12 +82,13 @@ client.post("/login", data={"email": "bench@example.org", "password": "bench-pas
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 with open("/proc/self/clear_refs", "w") as refs:
     refs.write("5")  # reset the peak (VmHWM): what follows is the export alone
-started = time.perf_counter()
-response = client.get(f"/conflicts/{sys.argv[2]}/activities.csv", buffered=False)
-assert response.status_code == 200, response.status_code
 def rss_mb(field="VmRSS"):
     with open("/proc/self/status") as status:
         return next(int(l.split()[1]) for l in status if l.startswith(field)) / 1024
+at_start = rss_mb()
+started = time.perf_counter()
+response = client.get(f"/conflicts/{sys.argv[2]}/activities.csv", buffered=False)
+assert response.status_code == 200, response.status_code
 size = lines = 0
 for chunk in response.response:
     size += len(chunk)
@@ -96,7 +97,7 @@ response.close()
 elapsed = time.perf_counter() - started
 print(json.dumps({"seconds": elapsed, "bytes": size, "lines": lines, "streaming_peak_mb": rss_mb("VmHWM"),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rss_before_mb": before / 1024}))
+                  "rss_before_mb": before / 1024, "rss_at_start_mb": at_start}))
 """
 
 
