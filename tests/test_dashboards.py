@@ -211,7 +211,7 @@ def test_page_draws_the_series_with_consistent_colours_and_tables(client, auth, 
     assert "<title>1990-Q1 · Track 1: 2</title>" in page
     assert "<title>1990-Q3 · Track 1.5: 1</title>" in page
     assert 'fill="#0072B2"' in page and 'fill="#E69F00"' in page  # track 1 and 1.5 colours
-    assert "<title>Ministerial → Unofficial in 1990-Q3</title>" in page
+    assert "<title>1990-Q3: Unofficial (▼ down from Ministerial)</title>" in page  # the shift, in the cell
     assert (
         "<title>1991-Q1: 1</title></circle>" in page
     )  # a swimlane mark: its period and count (the lane names the party)

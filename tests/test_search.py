@@ -132,12 +132,13 @@ def test_beyond_the_ranked_limit_the_newest_come_first_and_the_page_says_so(
     # million titles) is counted only up to one past the limit, and listed newest first.
     monkeypatch.setattr(index, "RANKED", 30)
     capped = index.search(session, "consult", per_page=20)
-    assert capped.capped and capped.total == 31 and capped.pages == 2
+    assert capped.too_many and capped.total == 31 and capped.pages == 2
     ids = [h.record_id for p in (1, 2) for h in index.search(session, "consult", per_page=20, page=p).hits]
     assert len(ids) == 30 and ids == sorted(ids, reverse=True)  # the newest 30 of 45
     assert index.search(session, "consult", per_page=20, page=9).page == 2
     ranked = index.search(session, "rome", per_page=20)  # under the limit: ranked, exact total
-    assert not ranked.capped and ranked.total == len(ranked.hits)
+    assert not ranked.too_many and ranked.total == len(ranked.hits)
     auth.login("viewer")
     page = unescape(client.get("/search?q=consult").get_data(as_text=True))
-    assert "More than 30 results" in page and "newest first" in page and "page 1 of 2" in page
+    assert "More than 30 results" in page and "most recently recorded" in page and "page 1 of 2" in page
+    assert "Page 1 of 2" in page  # the pager counts the pages it lists

@@ -45,7 +45,7 @@ class Page(Generic[T]):
     @property
     def total_label(self) -> str:
         """The total as shown: ``1234``, or ``10,000+`` once capped."""
-        return f"{self.total:,}+" if self.capped else str(self.total)
+        return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
     @property
     def has_prev(self) -> bool:

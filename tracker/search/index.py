@@ -151,8 +151,11 @@ class Results:
     total: int
     page: int
     per_page: int
-    #: More than :data:`RANKED` matched: ``total`` is ``RANKED + 1``, hits are newest first.
-    capped: bool = False
+    #: More than :data:`RANKED` matched: ``total`` is ``RANKED + 1``, hits are the most
+    #: recently recorded first (the pages, up to RANKED hits, are counted exactly).
+    too_many: bool = False
+    #: What the pager reads: the pages are counted (see ``tracker.pagination.Page.capped``).
+    capped = False
 
     @property
     def pages(self) -> int:
@@ -195,7 +198,7 @@ def _match(dialect: str, d: Any, terms: list[str]) -> tuple[Any, Any, Any, Any, 
 def search(session: Session, query: str, *, record_type: str | None = None, conflict_id: int | None = None,
            page: int = 1, per_page: int = 20) -> Results:  # fmt: skip
     """The documents matching every word of ``query``, best first (then by kind and id); when
-    more than :data:`RANKED` match, the newest first."""
+    more than :data:`RANKED` match, the most recently recorded first."""
     terms = words(query)
     if not terms:
         return Results([], 0, 1, per_page)
@@ -220,13 +223,13 @@ def search(session: Session, query: str, *, record_type: str | None = None, conf
         total = session.execute(
             sa.select(sa.func.count()).select_from(matching.limit(RANKED + 1).subquery()), params
         ).scalar_one()
-    results = Results([], total, page, per_page, capped=total > RANKED)
+    results = Results([], total, page, per_page, too_many=total > RANKED)
     results.page = page = min(max(1, page), results.pages)
     columns = (d.c.record_type, d.c.record_id, d.c.conflict_id, d.c.title, d.c.body)
-    if results.capped and shown is not None:  # too many to rank: the newest, this page's share of them
+    if results.too_many and shown is not None:  # too many to rank: the newest, this page's share of them
         ids = shown[(page - 1) * per_page : page * per_page]
         rows = session.execute(sa.select(*columns).where(d.c.id.in_(ids)).order_by(d.c.id.desc())).all()
-    elif results.capped:
+    elif results.too_many:
         rows = session.execute(
             sa.select(*columns).select_from(source).where(*conditions).order_by(newest)
             .limit(min(per_page, RANKED - (page - 1) * per_page)).offset((page - 1) * per_page),

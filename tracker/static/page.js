@@ -30,7 +30,9 @@ document.addEventListener("toggle", async (event) => {
     holder.replaceChildren(document.importNode(table, true));
   } catch (error) {
     delete details.dataset.loaded;
-    holder.insertAdjacentHTML("afterbegin", '<p class="small text-danger">The table could not be read; the link opens it.</p>');
+    if (!holder.querySelector(".text-danger")) {
+      holder.insertAdjacentHTML("afterbegin", '<p class="small text-danger">The table could not be read; the link opens it.</p>');
+    }
   }
 }, true);
 // A swimlane mark opens its party's activities of its period: the lane's link (data-lane)
