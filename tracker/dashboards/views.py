@@ -19,6 +19,7 @@ from tracker.exports import csvfile
 from tracker.extensions import db
 from tracker.forms.handling import submit
 from tracker.lookups import conflict_or_404
+from tracker.models import Conflict
 from tracker.views import query_args
 from tracker.vocab import ActivityType, DatePrecision, Effect, OfficialLevel, Purpose, QuadClass, Track
 
@@ -90,14 +91,19 @@ def conflict(slug: str) -> str:
     )
 
 
+def _table_request(slug: str, name: str) -> tuple[Conflict, ActivityFilter]:
+    """The conflict and filter a request for one of the dashboard's tables names (a 404 for
+    a table or conflict that does not exist)."""
+    if name not in tables.TABLES:
+        abort(404, description=f"No dashboard table is called {name!r}.")
+    return conflict_or_404(slug, page=True), ActivityFilter.from_args(request.args, db.session)
+
+
 @bp.get("/conflicts/<slug>/dashboard/<name>")
 @requires("read")
 def conflict_table(slug: str, name: str) -> str:
     """One of the dashboard's data tables as a page (the dashboard reads it when opened)."""
-    if name not in tables.TABLES:
-        abort(404, description=f"No dashboard table is called {name!r}.")
-    record = conflict_or_404(slug, page=True)
-    flt = ActivityFilter.from_args(request.args, db.session)
+    record, flt = _table_request(slug, name)
     title = tables.TABLES[name][0]
     header, rows = tables.for_page(name, tables.table(report.build(db.session, record.id, flt), name))
     return render_template(
@@ -110,10 +116,7 @@ def conflict_table(slug: str, name: str) -> str:
 @requires("export")
 def conflict_csv(slug: str, name: str) -> Response:
     """One of the dashboard's aggregates as CSV; a bad filter is a 400 with the reasons."""
-    if name not in tables.TABLES:
-        abort(404, description=f"No dashboard table is called {name!r}.")
-    record = conflict_or_404(slug, page=True)
-    flt = ActivityFilter.from_args(request.args, db.session)
+    record, flt = _table_request(slug, name)
     if flt.errors:
         abort(400, description=" ".join(flt.errors))
     header, rows = tables.table(report.build(db.session, record.id, flt), name)
