@@ -21,6 +21,7 @@ from tracker import audit, rules, saving
 from tracker.bulk import insert_many, reserve_ids
 from tracker.inputs.activity import COLUMNS, ActivityInput
 from tracker.models import Activity, ActivityParty, AuditEntry, Conflict, Participation, Party, Source
+from tracker.models.activity import party_link_text, source_text
 from tracker.models.base import utcnow
 from tracker.rules import FieldError
 from tracker.search import index
@@ -285,8 +286,8 @@ def _write(conn: sa.Connection, conflict: Conflict, part: list[tuple[ActivityInp
         source_rows += [(activity_id, i, citation, url) for i, (citation, url) in enumerate(pairs)]
         # What audit.snapshot(activity) would read from the written record.
         after = {"conflict_id": conflict.id, **{c: audit.plain(columns[c]) for c in COLUMNS},
-                 "party_links": [f"{parties[pid].name} ({role.value})" for pid, role in item],
-                 "source_list": [" ".join(x for x in (c, f"<{u}>" if u else "") if x) for c, u in pairs]}  # fmt: skip
+                 "party_links": [party_link_text(parties[pid].name, role.value) for pid, role in item],
+                 "source_list": [source_text(c, u) for c, u in pairs]}  # fmt: skip
         audited.append((activity_id, data.title, after))
     insert_many(conn, _TABLES[Activity], _ACTIVITY_ROW, rows)
     insert_many(conn, _TABLES[ActivityParty], ("activity_id", "party_id", "role", "position"), link_rows)

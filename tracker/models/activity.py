@@ -122,12 +122,22 @@ class Activity(VersionedMixin, Base):
     @property
     def party_links(self) -> list[str]:
         """``"Name (role)"`` for each involved party (for the audit trail)."""
-        return [f"{link.party.name} ({link.role.value})" for link in self.parties]
+        return [party_link_text(link.party.name, link.role.value) for link in self.parties]
 
     @property
     def source_list(self) -> list[str]:
         """Each source as ``citation <url>`` (for the audit trail)."""
-        return [" ".join(x for x in (s.citation, f"<{s.url}>" if s.url else "") if x) for s in self.sources]
+        return [source_text(s.citation, s.url) for s in self.sources]
+
+
+def party_link_text(name: str, role: str) -> str:
+    """A party link as the audit trail records it (also for rows written in bulk)."""
+    return f"{name} ({role})"
+
+
+def source_text(citation: str, url: str | None) -> str:
+    """A source as the audit trail records it: ``citation <url>``."""
+    return " ".join(x for x in (citation, f"<{url}>" if url else "") if x)
 
 
 class ActivityParty(Base):
