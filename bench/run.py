@@ -248,11 +248,11 @@ def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]
 
     with app.app_context():
         out["tallies"] = {
-            slug: db.session.execute(sa.text(
+            slug: tuple(db.session.execute(sa.text(
                 "SELECT (SELECT count(*) FROM activity_tally t WHERE t.conflict_id = c.id), "
                 "(SELECT count(*) FROM party_tally t WHERE t.conflict_id = c.id), "
                 "(SELECT count(*) FROM activity a WHERE a.conflict_id = c.id) FROM conflict c WHERE c.slug = :s"
-            ), {"s": slug}).one()._tuple()
+            ), {"s": slug}).one())
             for slug in (MEDIUM, LARGE)
         }  # fmt: skip
         db.engine.dispose()

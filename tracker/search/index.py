@@ -203,7 +203,8 @@ def search(session: Session, query: str, *, record_type: str | None = None, conf
     if not terms:
         return Results([], 0, 1, per_page)
     d = SearchDocument.__table__.alias("d")
-    source, where, rank, newest, params = _match(session.get_bind().dialect.name, d, terms)
+    dialect = session.get_bind().dialect.name
+    source, where, rank, newest, params = _match(dialect, d, terms)
     conditions = [where]
     if record_type in RECORD_TYPES:
         conditions.append(d.c.record_type == record_type)
@@ -211,7 +212,7 @@ def search(session: Session, query: str, *, record_type: str | None = None, conf
         conditions.append(d.c.conflict_id == conflict_id)
     matching = sa.select(d.c.id).select_from(source).where(*conditions)
     shown: list[int] | None = None
-    if session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         # FTS5 walks a word's matches in rowid order: the newest RANKED + 1 in one backward pass
         # (a count and a ranking of a common word's million matches would each read them all).
         newest_ids = session.scalars(matching.order_by(newest).limit(RANKED + 1), params).all()
